@@ -1,0 +1,490 @@
+"""The typed domain model: plans, initiatives, targets, measurements and funding.
+
+All classes are frozen, slotted attrs classes, so a loaded plan can be shared, hashed and
+compared.  Dates may be given as :class:`datetime.date` or as any period phrase goalcheck
+understands (``"ultimo 2009"``, ``"3. kvartal 2009"``): a deadline or a measurement takes the
+period's end, a start its start.  Constructors check each object on its own and raise
+:class:`~goalcheck.errors.PlanError` naming the field; checks across objects (unique ids,
+``contributes_to`` references) live in :func:`validate_plan`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from goalcheck.errors import PlanError, Problem, did_you_mean
+from goalcheck.periods import Period, to_date
+
+__all__ = [
+    "Accumulation",
+    "Area",
+    "Checkpoint",
+    "Direction",
+    "Funding",
+    "FundingKind",
+    "FundingType",
+    "Initiative",
+    "Measurement",
+    "MeasurementKind",
+    "Plan",
+    "Recurrence",
+    "Relative",
+    "Target",
+    "TargetGroup",
+    "TargetKind",
+    "validate_plan",
+]
+
+
+class _Choice(enum.StrEnum):
+    """A string enum whose lookup error says what the choices are and which one was meant."""
+
+    @classmethod
+    def parse(cls, value: object, *, field: str) -> Any:
+        if isinstance(value, cls):
+            return value
+        text = str(value).strip().lower().replace("-", "_").replace(" ", "_")
+        try:
+            return cls(text)
+        except ValueError:
+            choices = [member.value for member in cls]
+            raise PlanError(
+                Problem(
+                    f"{field} must be one of {', '.join(choices)}, not {value!r}"
+                    + did_you_mean(text, choices),
+                    location=field,
+                )
+            ) from None
+
+
+class TargetKind(_Choice):
+    """Whether a target measures what is done (effort) or what it achieves (result)."""
+
+    EFFORT = "effort"  # indsatsmål
+    RESULT = "result"  # resultatmål, effektmål
+
+
+class Direction(_Choice):
+    """Which values satisfy a target."""
+
+    AT_LEAST = "at_least"  # mindst
+    AT_MOST = "at_most"  # højst
+    BETWEEN = "between"  # a band [target, target_high]
+    INCREASE = "increase"  # direction only: higher is better, no number
+    DECREASE = "decrease"  # direction only: lower is better, no number
+    MILESTONE = "milestone"  # done when an actual value >= 1 is reported
+
+    @property
+    def sign(self) -> int:
+        """+1 when higher is better, -1 when lower is better, 0 for bands and milestones."""
+        if self in (Direction.AT_LEAST, Direction.INCREASE, Direction.MILESTONE):
+            return 1
+        if self in (Direction.AT_MOST, Direction.DECREASE):
+            return -1
+        return 0
+
+
+class Relative(_Choice):
+    """How a target relative to the baseline is stated."""
+
+    ABSOLUTE = "absolute"  # target is a change in the metric's unit (e.g. percentage points)
+    PERCENT = "percent"  # target is a percent change: -10 = "reduce by 10 %"
+
+
+class Accumulation(_Choice):
+    """How measurements add up."""
+
+    LEVEL = "level"  # a stock or rate: the latest value counts
+    CUMULATIVE = "cumulative"  # a running count within the period (or the year, if yearly)
+
+
+class Recurrence(_Choice):
+    """A target that applies anew each period."""
+
+    YEARLY = "yearly"  # årligt, om året
+
+
+class MeasurementKind(_Choice):
+    """Whether a value was observed or is expected."""
+
+    ACTUAL = "actual"
+    FORECAST = "forecast"  # forventes, det vurderes at
+
+
+class FundingType(_Choice):
+    """The budget type of a funding line."""
+
+    DRIFT = "drift"  # operating funds
+    INDSATS = "indsats"  # programme funds
+    ANLAEG = "anlaeg"  # capital funds
+    OTHER = "other"
+
+
+class FundingKind(_Choice):
+    """What a funding amount records."""
+
+    BUDGET = "budget"  # planned or granted
+    SPENT = "spent"  # used
+    CARRY_OVER = "carry_over"  # overført to a later year
+
+
+def _finite(field: str) -> Any:
+    def check(_instance: object, _attribute: object, value: float | None) -> None:
+        if value is not None and not math.isfinite(value):
+            raise PlanError(
+                Problem(f"{field} must be a finite number, not {value!r}", None, field)
+            )
+
+    return check
+
+
+def _opt_float(value: object) -> float | None:
+    return None if value is None else _to_float(value)
+
+
+def _to_float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise PlanError(f"expected a number, not {value!r}")
+    try:
+        return float(value)
+    except ValueError:
+        raise PlanError(f"expected a number, not {value!r}") from None
+
+
+def _start_date(value: dt.date | str | None) -> dt.date | None:
+    return None if value is None else to_date(value, side="start")
+
+
+def _end_date(value: dt.date | str | None) -> dt.date | None:
+    return None if value is None else to_date(value, side="end")
+
+
+def _req_end_date(value: dt.date | str) -> dt.date:
+    return to_date(value, side="end")
+
+
+def _opt_period(value: Period | str | None) -> Period | None:
+    if value is None or isinstance(value, Period):
+        return value
+    from goalcheck.periods import parse_period
+
+    return parse_period(value)
+
+
+def _direction(value: object) -> Direction:
+    return Direction.parse(value, field="direction")  # type: ignore[no-any-return]
+
+
+def _target_kind(value: object) -> TargetKind:
+    return TargetKind.parse(value, field="kind")  # type: ignore[no-any-return]
+
+
+def _relative(value: object) -> Relative | None:
+    if value is None or value == "":
+        return None
+    return Relative.parse(value, field="relative")  # type: ignore[no-any-return]
+
+
+def _accumulation(value: object) -> Accumulation:
+    return Accumulation.parse(value, field="accumulation")  # type: ignore[no-any-return]
+
+
+def _recurrence(value: object) -> Recurrence | None:
+    if value is None or value == "":
+        return None
+    return Recurrence.parse(value, field="recurrence")  # type: ignore[no-any-return]
+
+
+def _measurement_kind(value: object) -> MeasurementKind:
+    return MeasurementKind.parse(value, field="kind")  # type: ignore[no-any-return]
+
+
+def _funding_type(value: object) -> FundingType:
+    return FundingType.parse(value, field="type")  # type: ignore[no-any-return]
+
+
+def _funding_kind(value: object) -> FundingKind:
+    return FundingKind.parse(value, field="kind")  # type: ignore[no-any-return]
+
+
+@attrs.frozen
+class Checkpoint:
+    """A point on a trajectory: *value* is the target due by *date* ("30 in 2009")."""
+
+    date: dt.date = attrs.field(converter=_req_end_date)
+    value: float = attrs.field(converter=_to_float, validator=_finite("checkpoints.value"))
+
+
+@attrs.frozen
+class Measurement:
+    """A value of a target's metric on a date: an actual observation or a forecast.
+
+    The target it belongs to is the one that holds it (``Target.measurements``); the CSV
+    interchange names it in its ``target_id`` column.
+    """
+
+    date: dt.date = attrs.field(converter=_req_end_date)
+    value: float = attrs.field(converter=_to_float, validator=_finite("value"))
+    kind: MeasurementKind = attrs.field(
+        default=MeasurementKind.ACTUAL, converter=_measurement_kind
+    )
+    source: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Funding:
+    """A funding line: an amount in DKK for a year, of a budget type."""
+
+    amount: float = attrs.field(converter=_to_float, validator=_finite("amount"))
+    year: int | None = None
+    type: FundingType = attrs.field(default=FundingType.OTHER, converter=_funding_type)
+    kind: FundingKind = attrs.field(default=FundingKind.BUDGET, converter=_funding_kind)
+    account: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class TargetGroup:
+    """Who an initiative is for (målgruppe), and how many they are when the text says."""
+
+    description: str = ""
+    size: float | None = attrs.field(default=None, converter=_opt_float, validator=_finite("size"))
+    size_date: dt.date | None = attrs.field(default=None, converter=_end_date)
+
+
+def _target_problems(target: Target) -> list[Problem]:
+    problems: list[Problem] = []
+    d = target.direction
+    if d is Direction.BETWEEN:
+        if target.target is not None and target.target_high is None:
+            problems.append(Problem("a 'between' target needs target_high", None, "target_high"))
+        if (
+            target.target is not None
+            and target.target_high is not None
+            and target.target > target.target_high
+        ):
+            problems.append(
+                Problem(
+                    f"between: low {target.target:g} is above high {target.target_high:g}",
+                    None,
+                    "target_high",
+                )
+            )
+    elif target.target_high is not None:
+        problems.append(Problem("target_high is only for 'between' targets", None, "target_high"))
+    if d in (Direction.INCREASE, Direction.DECREASE) and target.target is not None:
+        problems.append(
+            Problem(f"an {d.value!r} target is direction only: drop target", None, "target")
+        )
+    if target.relative is not None:
+        if target.baseline is None:
+            problems.append(
+                Problem("a relative target needs a baseline to be relative to", None, "baseline")
+            )
+        if d in (Direction.MILESTONE, Direction.INCREASE, Direction.DECREASE):
+            problems.append(Problem(f"relative makes no sense for {d.value!r}", None, "relative"))
+    if target.start is not None and target.deadline is not None and target.deadline < target.start:
+        problems.append(
+            Problem(f"deadline {target.deadline} is before start {target.start}", None, "deadline")
+        )
+    previous: dt.date | None = None
+    for i, checkpoint in enumerate(target.checkpoints):
+        if previous is not None and checkpoint.date <= previous:
+            problems.append(
+                Problem("checkpoints must be in date order", None, f"checkpoints[{i}].date")
+            )
+        previous = checkpoint.date
+    return problems
+
+
+def _check_target(instance: Target) -> None:
+    problems = _target_problems(instance)
+    if problems:
+        raise PlanError(problems)
+
+
+def _sorted_measurements(values: Any) -> tuple[Measurement, ...]:
+    return tuple(sorted(values, key=lambda m: (m.date, m.kind != MeasurementKind.ACTUAL)))
+
+
+@attrs.frozen
+class Target:
+    """A goal with a number (or a direction, or a milestone) and usually a date.
+
+    ``target`` is ``None`` for direction-only targets (``increase``/``decrease``), for
+    milestones, and for undetermined targets ("højst [XX]"), which evaluate as not
+    evaluable.  With ``relative`` set, ``target`` is a change against ``baseline``:
+    ``relative="percent", target=-10`` reads "reduce by 10 %".
+    """
+
+    id: str
+    direction: Direction = attrs.field(converter=_direction)
+    title: str = ""
+    kind: TargetKind = attrs.field(default=TargetKind.RESULT, converter=_target_kind)
+    target: float | None = attrs.field(
+        default=None, converter=_opt_float, validator=_finite("target")
+    )
+    target_high: float | None = attrs.field(
+        default=None, converter=_opt_float, validator=_finite("target_high")
+    )
+    relative: Relative | None = attrs.field(default=None, converter=_relative)
+    unit: str = ""
+    baseline: float | None = attrs.field(
+        default=None, converter=_opt_float, validator=_finite("baseline")
+    )
+    baseline_date: dt.date | None = attrs.field(default=None, converter=_end_date)
+    start: dt.date | None = attrs.field(default=None, converter=_start_date)
+    deadline: dt.date | None = attrs.field(default=None, converter=_end_date)
+    accumulation: Accumulation = attrs.field(default=Accumulation.LEVEL, converter=_accumulation)
+    recurrence: Recurrence | None = attrs.field(default=None, converter=_recurrence)
+    checkpoints: tuple[Checkpoint, ...] = attrs.field(default=(), converter=tuple)
+    measurements: tuple[Measurement, ...] = attrs.field(default=(), converter=_sorted_measurements)
+    initiative: str | None = None
+    contributes_to: str | None = None
+    description: str = ""
+    reported_status: str | None = None
+    reported_text: str | None = None
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        _check_target(self)
+
+    @property
+    def undetermined(self) -> bool:
+        """True when the direction needs a number and none is given ("højst [XX]")."""
+        return self.target is None and self.direction in (
+            Direction.AT_LEAST,
+            Direction.AT_MOST,
+            Direction.BETWEEN,
+        )
+
+    @property
+    def actuals(self) -> tuple[Measurement, ...]:
+        return tuple(m for m in self.measurements if m.kind is MeasurementKind.ACTUAL)
+
+    @property
+    def forecasts(self) -> tuple[Measurement, ...]:
+        return tuple(m for m in self.measurements if m.kind is MeasurementKind.FORECAST)
+
+
+@attrs.frozen
+class Area:
+    """An action area (indsatsområde) that groups initiatives."""
+
+    id: str
+    title: str = ""
+    budget: float | None = attrs.field(
+        default=None, converter=_opt_float, validator=_finite("budget")
+    )
+    description: str = ""
+
+
+@attrs.frozen
+class Initiative:
+    """An initiative (initiativ, indsats, projekt) with its funding and targets."""
+
+    id: str
+    title: str = ""
+    area: str | None = None
+    basis: str | None = None  # aftalegrundlag
+    target_group: TargetGroup | None = None
+    owner: str | None = None
+    description: str = ""
+    contributes_to: str | None = None
+    funding: tuple[Funding, ...] = attrs.field(default=(), converter=tuple)
+    targets: tuple[Target, ...] = attrs.field(default=(), converter=tuple)
+    tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+
+
+@attrs.frozen
+class Plan:
+    """A programme, grant or plan: areas, initiatives, plan-level targets and funding."""
+
+    id: str
+    title: str = ""
+    owner: str | None = None
+    period: Period | None = attrs.field(default=None, converter=_opt_period)
+    date: dt.date | None = attrs.field(default=None, converter=_end_date)
+    source: str | None = None
+    description: str = ""
+    areas: tuple[Area, ...] = attrs.field(default=(), converter=tuple)
+    initiatives: tuple[Initiative, ...] = attrs.field(default=(), converter=tuple)
+    targets: tuple[Target, ...] = attrs.field(default=(), converter=tuple)
+    funding: tuple[Funding, ...] = attrs.field(default=(), converter=tuple)
+
+    def iter_targets(self) -> Iterator[Target]:
+        """Every target: the plan's own first, then each initiative's, in file order."""
+        yield from self.targets
+        for initiative in self.initiatives:
+            yield from initiative.targets
+
+    def target(self, target_id: str) -> Target:
+        """The target with this id; raises TargetNotFoundError with a "did you mean"."""
+        from goalcheck.errors import TargetNotFoundError
+
+        ids = []
+        for target in self.iter_targets():
+            if target.id == target_id:
+                return target
+            ids.append(target.id)
+        raise TargetNotFoundError(f"no target {target_id!r}" + did_you_mean(target_id, ids))
+
+
+def validate_plan(plan: Plan, *, file: str | None = None) -> list[Problem]:
+    """Problems across objects: duplicate ids, unknown areas and ``contributes_to`` targets."""
+    problems: list[Problem] = []
+    area_ids = [area.id for area in plan.areas]
+    seen: dict[str, str] = {}
+    for i, area in enumerate(plan.areas):
+        if area_ids.index(area.id) != i:
+            problems.append(Problem(f"duplicate area id {area.id!r}", file, f"areas[{i}].id"))
+    initiative_ids: dict[str, int] = {}
+    for i, initiative in enumerate(plan.initiatives):
+        if initiative.id in initiative_ids:
+            problems.append(
+                Problem(f"duplicate initiative id {initiative.id!r}", file, f"initiatives[{i}].id")
+            )
+        initiative_ids.setdefault(initiative.id, i)
+        if initiative.area is not None and initiative.area not in area_ids:
+            problems.append(
+                Problem(
+                    f"unknown area {initiative.area!r}" + did_you_mean(initiative.area, area_ids),
+                    file,
+                    f"initiatives[{i}].area",
+                )
+            )
+    located: list[tuple[str, Target]] = [(f"targets[{j}]", t) for j, t in enumerate(plan.targets)]
+    for i, initiative in enumerate(plan.initiatives):
+        located += [
+            (f"initiatives[{i}].targets[{j}]", t) for j, t in enumerate(initiative.targets)
+        ]
+    for where, target in located:
+        if target.id in seen:
+            problems.append(
+                Problem(
+                    f"duplicate target id {target.id!r} (first at {seen[target.id]})",
+                    file,
+                    f"{where}.id",
+                )
+            )
+        else:
+            seen[target.id] = where
+    target_ids = list(seen)
+    for where, target in located:
+        ref = target.contributes_to
+        if ref is not None and ref not in seen:
+            problems.append(
+                Problem(
+                    f"contributes_to names unknown target {ref!r}" + did_you_mean(ref, target_ids),
+                    file,
+                    f"{where}.contributes_to",
+                )
+            )
+    return problems
