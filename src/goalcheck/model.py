@@ -227,6 +227,9 @@ class Measurement:
 
     The target it belongs to is the one that holds it (``Target.measurements``); the CSV
     interchange names it in its ``target_id`` column.
+
+    For a forecast, ``date`` is when the predicted value is due and ``made_on`` (optional) is
+    when the forecast was made; evaluation at an earlier date ignores it.
     """
 
     date: dt.date = attrs.field(converter=_req_end_date)
@@ -236,6 +239,7 @@ class Measurement:
     )
     source: str | None = None
     note: str | None = None
+    made_on: dt.date | None = attrs.field(default=None, converter=_end_date)
 
 
 @attrs.frozen
