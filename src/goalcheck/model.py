@@ -244,7 +244,12 @@ class Measurement:
 
 @attrs.frozen
 class Funding:
-    """A funding line: an amount in DKK for a year, of a budget type."""
+    """A funding line: an amount in DKK for a year, of a budget type.
+
+    ``recipient`` names who the line goes to when one plan allocates to several (a
+    municipality, a centre); ``positions`` is how many full-time posts (årsværk) it pays
+    for, when the text counts the money in people ("ca. 71 jobkonsulenter").
+    """
 
     amount: float = attrs.field(converter=_to_float, validator=_finite("amount"))
     year: int | None = None
@@ -252,6 +257,10 @@ class Funding:
     kind: FundingKind = attrs.field(default=FundingKind.BUDGET, converter=_funding_kind)
     account: str | None = None
     note: str | None = None
+    recipient: str | None = None
+    positions: float | None = attrs.field(
+        default=None, converter=_opt_float, validator=_finite("positions")
+    )
 
 
 @attrs.frozen
