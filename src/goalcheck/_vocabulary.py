@@ -27,35 +27,133 @@ def _facts(*rows: tuple[str, str, str, str]) -> dict[str, FactInfo]:
 
 
 FACTS: dict[str, FactInfo] = _facts(
-    ("value", "number", "latest actual value on or before as_of", "last actual by date"),
-    ("measured_on", "date", "date of the latest actual", ""),
-    ("target", "number", "the threshold due now (relative targets resolved)", ""),
-    ("target_high", "number", "upper bound of a 'between' band", ""),
-    ("direction", "number", "+1 higher is better, -1 lower is better, 0 band", ""),
-    ("satisfied", "bool", "value meets the target", "value >= target, <= target, in band"),
-    ("baseline", "number", "starting value (0 at start for cumulative targets)", ""),
-    ("baseline_date", "date", "date of the baseline", ""),
-    ("progress", "number", "share of the way from baseline to target", "(v - b) / (t - b)"),
-    ("elapsed", "number", "share of start to deadline elapsed at measured_on", ""),
-    ("elapsed_now", "number", "share of start to deadline elapsed at as_of", ""),
+    (
+        "value",
+        "number",
+        "the metric at as_of: the latest actual (level), or the baseline plus the sum of "
+        "the actuals so far (cumulative)",
+        "level: last actual by date; cumulative: baseline + sum(actuals)",
+    ),
+    ("measured_on", "date", "date of the latest actual", "max(actual.date)"),
+    (
+        "n_actual",
+        "number",
+        "number of actuals counted (on or before as_of, within the window)",
+        "count(actuals)",
+    ),
+    ("staleness_days", "number", "days since the latest actual", "as_of - measured_on"),
+    (
+        "target",
+        "number",
+        "the threshold in force: the next checkpoint due, relative targets resolved, "
+        "1 for a milestone, the lower bound of a band",
+        "absolute: baseline + change; percent: baseline * (1 + change / 100)",
+    ),
+    ("target_high", "number", "upper bound of a 'between' band (resolved)", ""),
+    (
+        "direction",
+        "number",
+        "+1 higher is better, -1 lower is better, 0 a band",
+        "at_least, increase, milestone: +1; at_most, decrease: -1; between: 0",
+    ),
+    ("undetermined", "bool", "the target needs a number the plan does not give", ""),
+    ("milestone", "bool", "the target is a milestone (done or not)", ""),
+    ("cumulative", "bool", "the metric is a running count (accumulation 'cumulative')", ""),
+    (
+        "satisfied",
+        "bool",
+        "value meets the target",
+        "at_least: v >= t; at_most: v <= t; between: lo <= v <= hi; increase: v > b; "
+        "decrease: v < b; milestone: an actual >= 1 was reported",
+    ),
+    (
+        "baseline",
+        "number",
+        "starting value (0 at start for cumulative targets unless given; 0 each year for "
+        "yearly cumulative targets)",
+        "",
+    ),
+    ("baseline_date", "date", "date of the baseline (the start when not given)", ""),
+    (
+        "start",
+        "date",
+        "start of the evaluated period (1 January for yearly targets)",
+        "target.start, else the plan period's start",
+    ),
+    (
+        "deadline",
+        "date",
+        "the date the threshold in force is due (31 December for yearly targets, the "
+        "checkpoint's date for trajectories)",
+        "",
+    ),
+    (
+        "progress",
+        "number",
+        "share of the way from baseline to target (to the nearer edge of a band)",
+        "(v - b) / (t - b)",
+    ),
+    (
+        "elapsed",
+        "number",
+        "share of the period start to deadline elapsed at measured_on",
+        "(measured_on - origin) / (deadline - origin) in days, origin = end of the day "
+        "before start (or the baseline date)",
+    ),
+    ("elapsed_now", "number", "share of the period elapsed at as_of", "as elapsed, at as_of"),
     ("pace", "number", "progress relative to elapsed time", "progress / elapsed"),
-    ("projected", "number", "least-squares linear trend at the deadline", ""),
-    ("projected_satisfied", "bool", "projected meets the target", ""),
-    ("forecast", "number", "latest forecast made on or before as_of", ""),
-    ("forecast_satisfied", "bool", "forecast meets the target", ""),
-    ("overdue", "bool", "as_of is after the deadline", "as_of > deadline"),
+    (
+        "projected",
+        "number",
+        "least-squares linear trend through the baseline point and the actuals, at the "
+        "deadline (needs 2 points on distinct dates)",
+        "a + b * deadline",
+    ),
+    ("projected_satisfied", "bool", "projected meets the target", "as satisfied, for projected"),
+    (
+        "forecast",
+        "number",
+        "the latest forecast made on or before as_of and due between as_of and the deadline",
+        "",
+    ),
+    ("forecast_date", "date", "the date the forecast is due", ""),
+    ("forecast_satisfied", "bool", "forecast meets the target", "as satisfied, for forecast"),
+    (
+        "overdue",
+        "bool",
+        "as_of is after the deadline (false without a deadline)",
+        "as_of > deadline",
+    ),
     ("days_left", "number", "days from as_of to the deadline", "deadline - as_of"),
-    ("growth", "number", "direction-adjusted CAGR from baseline to value", ""),
-    ("growth_required", "number", "CAGR needed from baseline to target by the deadline", ""),
-    ("growth_ratio", "number", "observed over required growth", "d * growth / |required|"),
+    (
+        "years_left",
+        "number",
+        "calendar-exact years from as_of to the deadline (negative when overdue)",
+        "years_between(as_of, deadline)",
+    ),
+    (
+        "growth",
+        "number",
+        "direction-adjusted compound annual growth rate from baseline to value (a fraction: "
+        "0.015 = 1.5 % a year in the good direction)",
+        "d * ((v / b) ** (1 / years(baseline_date, measured_on)) - 1)",
+    ),
+    (
+        "growth_required",
+        "number",
+        "compound annual growth rate needed from baseline to target by the deadline (signed)",
+        "(t / b) ** (1 / years(baseline_date, deadline)) - 1",
+    ),
+    (
+        "growth_ratio",
+        "number",
+        "observed over required growth (1 = exactly on the required path)",
+        "growth / |growth_required|",
+    ),
     (
         "anticipated_ratio",
         "number",
-        "anticipated share of the way at the deadline",
-        "(v * (1 + CAGR)^years_left - b) / (t - b)",
+        "anticipated share of the way at the deadline if the observed growth rate continues",
+        "(v * (1 + CAGR) ** years(measured_on, deadline) - b) / (t - b)",
     ),
-    ("n_actual", "number", "number of actuals on or before as_of", ""),
-    ("staleness_days", "number", "days since the latest actual", "as_of - measured_on"),
-    ("undetermined", "bool", "the target needs a number the plan does not give", ""),
-    ("milestone", "bool", "the target is a milestone", ""),
 )
