@@ -326,9 +326,7 @@ def _check_target(instance: Target) -> None:
 def _sorted_measurements(values: Any) -> tuple[Measurement, ...]:
     # by value too, so that the order measurements were given in never matters (not even for
     # same-day values, whose floating-point sum would otherwise depend on it)
-    return tuple(
-        sorted(values, key=lambda m: (m.date, m.kind != MeasurementKind.ACTUAL, m.value))
-    )
+    return tuple(sorted(values, key=lambda m: (m.date, m.kind != MeasurementKind.ACTUAL, m.value)))
 
 
 @attrs.frozen
