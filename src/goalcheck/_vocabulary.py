@@ -148,7 +148,7 @@ FACTS: dict[str, FactInfo] = _facts(
         "growth_ratio",
         "number",
         "observed over required growth (1 = exactly on the required path)",
-        "growth / |growth_required|",
+        "growth / abs(growth_required)",
     ),
     (
         "anticipated_ratio",

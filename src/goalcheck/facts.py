@@ -1,0 +1,428 @@
+"""The facts of one target at one date: the vocabulary rules are written in.
+
+:func:`compute_facts` reads a target's measurements once, in date order, and derives every
+fact of :data:`goalcheck._vocabulary.FACTS` from the actuals dated on or before ``as_of``
+(and, for forecasts, those made on or before it).  It is the hot path of an evaluation, so it
+works on day ordinals, keeps running sums instead of lists, and skips the costly groups (the
+trend, the growth rates, the forecast) when the caller names the facts it needs.
+
+The semantics, formula by formula, are documented in ``docs/reference/facts.md``; the short
+version:
+
+* the *window*: a yearly target is judged within the calendar year that contains ``as_of``
+  (1 January to 31 December, only that year's measurements); a trajectory with checkpoints is
+  judged against the next checkpoint due on or after ``as_of`` (the last one once all passed);
+* a *cumulative* metric is a running count: each actual is the amount added since the one
+  before, the value is the baseline (0 unless given) plus their sum; a forecast of a
+  cumulative metric is the expected running count at its date;
+* actuals on the same date count once: summed (cumulative) or the less favourable one
+  (level), so the result does not depend on the order measurements were given in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+from functools import lru_cache
+
+from goalcheck._vocabulary import FACTS
+from goalcheck.errors import EvaluationError, did_you_mean
+from goalcheck.model import Accumulation, Direction, MeasurementKind, Recurrence, Relative, Target
+from goalcheck.periods import Period, to_date
+
+__all__ = ["FACT_NAMES", "compute_facts", "years_between"]
+
+FACT_NAMES: frozenset[str] = frozenset(FACTS)
+
+_ACTUAL = MeasurementKind.ACTUAL
+_CUMULATIVE = Accumulation.CUMULATIVE
+_YEARLY = Recurrence.YEARLY
+_ABSOLUTE = Relative.ABSOLUTE
+
+# direction codes, so the hot path compares small ints instead of enum members
+_AT_LEAST, _AT_MOST, _BETWEEN, _INCREASE, _DECREASE, _MILESTONE = range(6)
+_CODE = {
+    Direction.AT_LEAST: _AT_LEAST,
+    Direction.AT_MOST: _AT_MOST,
+    Direction.BETWEEN: _BETWEEN,
+    Direction.INCREASE: _INCREASE,
+    Direction.DECREASE: _DECREASE,
+    Direction.MILESTONE: _MILESTONE,
+}
+_SIGN = (1, -1, 0, 1, -1, 1)
+
+_PROJECTION = frozenset({"projected", "projected_satisfied"})
+_GROWTH = frozenset({"growth", "growth_required", "growth_ratio", "anticipated_ratio"})
+_FORECAST = frozenset({"forecast", "forecast_date", "forecast_satisfied"})
+
+
+@lru_cache(maxsize=128)
+def _plan(names: frozenset[str] | None) -> tuple[tuple[str, ...] | None, bool, bool, bool]:
+    """Which names to return and which costly groups they need (cached per name set)."""
+    if names is None:
+        return None, True, True, True
+    unknown = sorted(names - FACT_NAMES)
+    if unknown:
+        raise EvaluationError(
+            f"unknown fact {unknown[0]!r}" + did_you_mean(unknown[0], FACT_NAMES)
+        )
+    return (
+        tuple(sorted(names)),
+        bool(names & _PROJECTION),
+        bool(names & _GROWTH),
+        bool(names & _FORECAST),
+    )
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February in a common year: the anniversary is 28 February
+        return dt.date(day.year + years, 2, 28)
+
+
+def years_between(a: dt.date, b: dt.date) -> float:
+    """Calendar-exact years from *a* to *b*: whole anniversaries plus the share of the next.
+
+    1 January 2015 to 1 January 2023 is exactly 8.0; negative when *b* is before *a*.
+    """
+    if b < a:
+        return -years_between(b, a)
+    whole = b.year - a.year
+    anchor = _add_years(a, whole)
+    if anchor > b:
+        whole -= 1
+        anchor = _add_years(a, whole)
+    following = _add_years(a, whole + 1)
+    return whole + (b - anchor).days / (following - anchor).days
+
+
+def _meets(
+    x: float | None, code: int, t: float | None, hi: float | None, b: float | None
+) -> bool | None:
+    """Whether *x* meets the target (None when something needed is missing)."""
+    if x is None:
+        return None
+    if code == _AT_LEAST:
+        return None if t is None else x >= t
+    if code == _AT_MOST:
+        return None if t is None else x <= t
+    if code == _BETWEEN:
+        return None if t is None or hi is None else t <= x <= hi
+    if code == _INCREASE:
+        return None if b is None else x > b
+    if code == _DECREASE:
+        return None if b is None else x < b
+    return x >= 1.0  # milestone
+
+
+def compute_facts(
+    target: Target,
+    as_of: dt.date | str,
+    *,
+    names: Collection[str] | None = None,
+    period: Period | None = None,
+) -> dict[str, object]:
+    """Every fact of *target* at *as_of* (or only *names*), from data known at *as_of*.
+
+    *period* supplies a start and deadline for a target that has none (the plan's period).
+    Facts that cannot be computed are ``None``.
+    """
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        as_of = to_date(as_of)
+    key = names if names is None or isinstance(names, frozenset) else frozenset(names)
+    order, need_projection, need_growth, need_forecast = _plan(key)
+
+    code = _CODE[target.direction]
+    d = _SIGN[code]
+    milestone = code == _MILESTONE
+    cumulative = target.accumulation is _CUMULATIVE
+    start = target.start
+    deadline = target.deadline
+    if period is not None:
+        if start is None:
+            start = period.start
+        if deadline is None:
+            deadline = period.end
+    b = target.baseline
+    given_bdate = target.baseline_date
+    raw_t = target.target
+    raw_hi = target.target_high
+
+    # the threshold in force: the next checkpoint due on or after as_of, else the last one
+    checkpoints = target.checkpoints
+    if checkpoints:
+        chosen = None
+        for checkpoint in checkpoints:
+            if checkpoint.date >= as_of:
+                chosen = checkpoint
+                break
+        if chosen is not None:
+            deadline, raw_t = chosen.date, chosen.value
+        elif raw_t is None or deadline is None or deadline <= checkpoints[-1].date:
+            deadline, raw_t = checkpoints[-1].date, checkpoints[-1].value
+
+    # relative targets are changes against the baseline
+    t = raw_t
+    hi = raw_hi
+    relative = target.relative
+    if relative is not None:
+        if b is None:
+            t = hi = None
+        elif relative is _ABSOLUTE:
+            t = None if t is None else b + t
+            hi = None if hi is None else b + hi
+        else:
+            t = None if t is None else b * (1.0 + t / 100.0)
+            hi = None if hi is None else b * (1.0 + hi / 100.0)
+    if milestone:
+        t = 1.0
+    undetermined = t is None and code <= _BETWEEN
+
+    # the window: yearly targets restart every calendar year
+    lo: int | None = None  # first ordinal an actual may have
+    bdate = given_bdate
+    if target.recurrence is _YEARLY:
+        year = as_of.year
+        if deadline is not None and year > deadline.year:
+            year = deadline.year
+        if start is not None and year < start.year:
+            year = start.year
+        start = dt.date(year, 1, 1)
+        deadline = dt.date(year, 12, 31)
+        lo = start.toordinal()
+        if cumulative:
+            b = 0.0
+        bdate = start
+        given_bdate = None
+    elif cumulative:
+        if b is None:
+            b = 0.0
+        if given_bdate is not None:
+            lo = given_bdate.toordinal() + 1
+        elif start is not None:
+            lo = start.toordinal()
+        if bdate is None:
+            bdate = start
+
+    as_ord = as_of.toordinal()
+    # origin: the end of the day before start (or the baseline's day), where elapsed is 0
+    origin: int | None
+    if start is not None:
+        origin = start.toordinal() - 1
+    elif given_bdate is not None:
+        origin = given_bdate.toordinal()
+    else:
+        origin = None
+    baseline_x = given_bdate.toordinal() if given_bdate is not None else origin
+    dl_ord = deadline.toordinal() if deadline is not None else None
+
+    # one pass over the measurements (the model keeps them sorted by date)
+    n = 0
+    done = False
+    last_ord = -1
+    last_date: dt.date | None = None
+    current = 0.0  # the value on last_date: a level, or the sum of that day's increments
+    run = b if cumulative and b is not None else 0.0  # running count before last_date
+    sn = sx = sy = sxx = sxy = 0.0
+    if need_projection and b is not None and baseline_x is not None:
+        x = float(baseline_x - as_ord)
+        sn, sx, sy, sxx, sxy = 1.0, x, b, x * x, x * b
+    fc: float | None = None
+    fc_date: dt.date | None = None
+    fc_key: tuple[int, int, float] | None = None
+    worse = -1.0 if d >= 0 else 1.0  # ties between levels keep the less favourable value
+    for m in target.measurements:
+        if m.kind is _ACTUAL:
+            day = m.date
+            o = day.toordinal()
+            if o > as_ord or (lo is not None and o < lo):
+                continue
+            v = m.value
+            n += 1
+            if milestone and v >= 1.0:
+                done = True
+            if o == last_ord:
+                if cumulative:
+                    current += v
+                elif (v - current) * worse > 0:
+                    current = v
+                continue
+            if last_ord >= 0:
+                if cumulative:
+                    run += current
+                if need_projection:
+                    y = run if cumulative else current
+                    x = float(last_ord - as_ord)
+                    sn += 1.0
+                    sx += x
+                    sy += y
+                    sxx += x * x
+                    sxy += x * y
+            last_ord = o
+            last_date = day
+            current = v
+        elif need_forecast:
+            day = m.date
+            if day < as_of or (deadline is not None and day > deadline):
+                continue
+            made = m.made_on
+            if made is not None and made > as_of:
+                continue
+            v = m.value
+            fkey = (made.toordinal() if made is not None else 0, day.toordinal(), v * worse)
+            if fc_key is None or fkey > fc_key:
+                fc_key, fc, fc_date = fkey, v, day
+
+    value: float | None = None
+    if last_ord >= 0:
+        value = run + current if cumulative else current
+        if need_projection:
+            x = float(last_ord - as_ord)
+            sn += 1.0
+            sx += x
+            sy += value
+            sxx += x * x
+            sxy += x * value
+
+    # the effective goal for arithmetic: the target, or a band's edge nearer the baseline
+    t_eff: float | None = None
+    d_eff = d
+    if undetermined or milestone:
+        pass
+    elif code == _BETWEEN:
+        if b is not None and t is not None and hi is not None:
+            if b < t:
+                t_eff, d_eff = t, 1
+            elif b > hi:
+                t_eff, d_eff = hi, -1
+    elif code <= _AT_MOST:
+        t_eff = t
+    if t_eff is not None and (b is None or (t_eff - b) * d_eff <= 0):
+        t_eff = None  # no baseline, or the baseline already meets it: no way to go
+
+    progress: float | None = None
+    if value is not None and t_eff is not None and b is not None:
+        progress = (value - b) / (t_eff - b)
+        if (
+            code == _BETWEEN
+            and hi is not None
+            and t is not None
+            and ((d_eff > 0 and value > hi) or (d_eff < 0 and value < t))
+        ):
+            progress = None  # overshot the band: progress toward it is meaningless
+
+    elapsed: float | None = None
+    elapsed_now: float | None = None
+    if origin is not None and dl_ord is not None and dl_ord > origin:
+        span = dl_ord - origin
+        elapsed_now = (as_ord - origin) / span
+        if last_ord >= 0:
+            elapsed = (last_ord - origin) / span
+    pace = progress / elapsed if progress is not None and elapsed else None
+    if pace is not None and elapsed is not None and elapsed < 0:
+        pace = None
+
+    satisfied: bool | None
+    if undetermined:
+        satisfied = None
+    elif milestone:
+        satisfied = done if n else None
+    else:
+        satisfied = _meets(value, code, t, hi, b)
+
+    projected: float | None = None
+    if need_projection and sn >= 2.0 and dl_ord is not None and not milestone:
+        denom = sn * sxx - sx * sx
+        if denom > 0:
+            slope = (sn * sxy - sx * sy) / denom
+            projected = (sy - slope * sx) / sn + slope * (dl_ord - as_ord)
+
+    growth = growth_required = growth_ratio = anticipated = years_left = None
+    if need_growth and deadline is not None:
+        years_left = years_between(as_of, deadline)
+        base_day = given_bdate or (start - dt.timedelta(days=1) if start is not None else None)
+        cagr: float | None = None
+        if (
+            not milestone
+            and not undetermined
+            and value is not None
+            and b is not None
+            and b > 0
+            and value > 0
+            and last_date is not None
+            and base_day is not None
+        ):
+            years = years_between(base_day, last_date)
+            if years > 0:
+                try:
+                    cagr = (value / b) ** (1.0 / years) - 1.0
+                except OverflowError:
+                    cagr = None
+                if cagr is not None and d_eff:
+                    growth = d_eff * cagr
+        if t_eff is not None and b is not None and t_eff > 0 and b > 0 and base_day is not None:
+            years = years_between(base_day, deadline)
+            if years > 0:
+                try:
+                    growth_required = (t_eff / b) ** (1.0 / years) - 1.0
+                except OverflowError:
+                    growth_required = None
+        if growth is not None and growth_required:
+            growth_ratio = growth / abs(growth_required)
+        if (
+            cagr is not None
+            and value is not None
+            and t_eff is not None
+            and b is not None
+            and last_date is not None
+        ):
+            try:
+                ahead = value * (1.0 + cagr) ** years_between(last_date, deadline)
+                anticipated = (ahead - b) / (t_eff - b)
+            except OverflowError:
+                anticipated = None
+    elif deadline is not None and (order is None or "years_left" in order):
+        years_left = years_between(as_of, deadline)
+
+    undetermined_or_none = None if undetermined else t
+    facts: dict[str, object] = {
+        "value": value,
+        "measured_on": last_date,
+        "n_actual": n,
+        "staleness_days": as_ord - last_ord if last_ord >= 0 else None,
+        "target": undetermined_or_none,
+        "target_high": None if undetermined else hi,
+        "direction": d,
+        "undetermined": undetermined,
+        "milestone": milestone,
+        "cumulative": cumulative,
+        "satisfied": satisfied,
+        "baseline": b,
+        "baseline_date": bdate,
+        "start": start,
+        "deadline": deadline,
+        "progress": progress,
+        "elapsed": elapsed,
+        "elapsed_now": elapsed_now,
+        "pace": pace,
+        "projected": projected,
+        "projected_satisfied": None
+        if undetermined
+        else _meets(projected, code, t, hi, b)
+        if projected is not None
+        else None,
+        "forecast": fc,
+        "forecast_date": fc_date,
+        "forecast_satisfied": None if undetermined else _meets(fc, code, t, hi, b),
+        "overdue": dl_ord is not None and as_ord > dl_ord,
+        "days_left": dl_ord - as_ord if dl_ord is not None else None,
+        "years_left": years_left,
+        "growth": growth,
+        "growth_required": growth_required,
+        "growth_ratio": growth_ratio,
+        "anticipated_ratio": anticipated,
+    }
+    if order is None:
+        return facts
+    return {name: facts[name] for name in order}
