@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["shipped_rules_dir"]
+__all__ = ["examples_dir", "shipped_rules_dir"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -26,6 +26,21 @@ def shipped_rules_dir() -> Path:
     if packaged.is_dir():
         return packaged
     checkout = _PACKAGE.parent.parent / "rules"  # src/goalcheck -> src -> repo
+    if checkout.is_dir():
+        return checkout
+    return packaged
+
+
+def examples_dir() -> Path:
+    """The directory holding the bundled example plans (``goalcheck demo`` uses one).
+
+    The wheel carries the top-level ``examples/`` as ``goalcheck/_examples``; a checkout
+    falls back to its own ``examples/``, exactly like :func:`shipped_rules_dir`.
+    """
+    packaged = _PACKAGE / "_examples"
+    if packaged.is_dir():
+        return packaged
+    checkout = _PACKAGE.parent.parent / "examples"
     if checkout.is_dir():
         return checkout
     return packaged
