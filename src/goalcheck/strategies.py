@@ -682,10 +682,13 @@ def _target_spec(
         raise _fail("target=... gives the number that undetermined=True says is missing")
     if is_relative and baseline is False:
         raise _fail(f"relative={relative!r} needs a baseline, but with_baseline=False")
-    if cps and is_relative:
-        raise _fail(
-            "with_checkpoints=True is only generated for absolute targets (relative=False)"
-        )
+    if cps:
+        if is_relative:
+            raise _fail("with_checkpoints=True is only generated for targets with relative=False")
+        relatives = (None,)
+        directions = tuple(d for d in directions if d is not Direction.BETWEEN)
+        if not directions:
+            raise _fail("with_checkpoints=True needs direction at_least or at_most")
     if forecasts and actuals is False:
         raise _fail("with_forecasts=True needs measurements, but with_measurements=False")
     if max_measurements is None:
@@ -734,8 +737,9 @@ def _targets(draw: st.DrawFn, spec: _TargetSpec) -> Target:
         undetermined = False
 
     relative: Relative | None = None
-    if numeric and (None not in spec.relatives or _rarely(draw)):
-        relative = draw(st.sampled_from([r for r in spec.relatives if r is not None]))
+    kinds = [r for r in spec.relatives if r is not None]
+    if numeric and kinds and (None not in spec.relatives or _rarely(draw)):
+        relative = draw(st.sampled_from(kinds))
     has_baseline = relative is not None or _decide(draw, spec.with_baseline)
     baseline = draw(values) if has_baseline else None
     baseline_date = draw(st.none() | st.dates(*spec.dates)) if has_baseline else None

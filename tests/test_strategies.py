@@ -1,0 +1,361 @@
+"""The public Hypothesis strategies keep their own promises: valid objects, options honoured,
+impossible options refused, and ``st.from_type`` wired through the entry point."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
+
+from goalcheck import strategies as gst
+from goalcheck.model import (
+    Accumulation,
+    Checkpoint,
+    Direction,
+    Funding,
+    Initiative,
+    Measurement,
+    MeasurementKind,
+    Plan,
+    Recurrence,
+    Relative,
+    Target,
+    TargetKind,
+    validate_plan,
+)
+
+D0, D1 = dt.date(2009, 1, 1), dt.date(2011, 12, 31)
+
+
+def _rebuilt(obj: Any) -> Any:
+    """Run the constructor's checks again on every field: raises if the object is invalid."""
+    return attrs.evolve(obj)
+
+
+# --- validity ------------------------------------------------------------------------
+
+
+@given(gst.targets())
+def test_targets_are_valid(target: Target) -> None:
+    assert _rebuilt(target) == target
+    assert list(target.measurements) == sorted(
+        target.measurements, key=lambda m: (m.date, m.kind is not MeasurementKind.ACTUAL)
+    )
+
+
+@given(gst.plans())
+def test_plans_are_valid_with_unique_ids(plan: Plan) -> None:
+    assert validate_plan(plan) == []
+    ids = [t.id for t in plan.iter_targets()]
+    assert len(ids) == len(set(ids))
+    initiative_ids = [i.id for i in plan.initiatives]
+    assert len(initiative_ids) == len(set(initiative_ids))
+    for initiative in plan.initiatives:
+        assert all(t.initiative == initiative.id for t in initiative.targets)
+
+
+@given(gst.plans(targets=gst.targets().map(lambda t: attrs.evolve(t, id="same")), min_size=3))
+def test_plans_make_clashing_target_ids_unique(plan: Plan) -> None:
+    ids = [t.id for t in plan.iter_targets()]
+    assert len(ids) >= 3
+    assert len(ids) == len(set(ids))
+    assert validate_plan(plan) == []
+
+
+@given(gst.initiatives(min_size=1, max_size=3))
+def test_initiatives_hold_their_targets(initiative: Initiative) -> None:
+    assert 1 <= len(initiative.targets) <= 3
+    assert len({t.id for t in initiative.targets}) == len(initiative.targets)
+    assert all(t.initiative == initiative.id for t in initiative.targets)
+
+
+@given(gst.measurements(), gst.checkpoints(), gst.fundings())
+def test_single_objects_are_valid(m: Measurement, c: Checkpoint, f: Funding) -> None:
+    assert _rebuilt(m) == m
+    assert _rebuilt(c) == c
+    assert _rebuilt(f) == f
+    assert gst.DEFAULT_MIN_DATE <= m.date <= gst.DEFAULT_MAX_DATE
+    assert 0 <= f.amount <= 1e9
+
+
+# --- options are honoured ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("direction", list(Direction))
+@settings(max_examples=15)
+@given(data=st.data())
+def test_direction_is_pinned(direction: Direction, data: st.DataObject) -> None:
+    target = data.draw(gst.targets(direction=direction.value))
+    assert target.direction is direction
+    if direction in (Direction.INCREASE, Direction.DECREASE, Direction.MILESTONE):
+        assert target.target is None
+        assert target.relative is None
+
+
+@given(gst.targets(accumulation="cumulative", kind="effort", unit="persons", recurrence="yearly"))
+def test_field_pins(target: Target) -> None:
+    assert target.accumulation is Accumulation.CUMULATIVE
+    assert target.kind is TargetKind.EFFORT
+    assert target.unit == "persons"
+    assert target.recurrence is Recurrence.YEARLY
+
+
+@given(gst.targets(target=42.5))
+def test_pinned_target_value(target: Target) -> None:
+    assert target.target == 42.5
+    assert target.direction in (Direction.AT_LEAST, Direction.AT_MOST, Direction.BETWEEN)
+    if target.direction is Direction.BETWEEN:
+        assert target.target_high is not None
+        assert target.target_high >= 42.5
+
+
+@given(gst.targets(relative=True))
+def test_relative_targets_have_baselines(target: Target) -> None:
+    assert target.relative in (Relative.ABSOLUTE, Relative.PERCENT)
+    assert target.baseline is not None
+
+
+@given(gst.targets(relative="percent", undetermined=False))
+def test_percent_targets(target: Target) -> None:
+    assert target.relative is Relative.PERCENT
+    assert target.target is not None
+    assert -100 <= target.target <= 100
+
+
+@given(gst.targets(relative=False, recurrence=False, with_checkpoints=False))
+def test_negative_pins(target: Target) -> None:
+    assert target.relative is None
+    assert target.recurrence is None
+    assert target.checkpoints == ()
+
+
+@given(gst.targets(undetermined=True))
+def test_undetermined_targets(target: Target) -> None:
+    assert target.undetermined
+    assert target.target is None
+
+
+@given(gst.targets(undetermined=False))
+def test_determined_targets(target: Target) -> None:
+    assert not target.undetermined
+
+
+@given(gst.targets(with_checkpoints=True))
+def test_checkpoints_when_asked(target: Target) -> None:
+    assert target.checkpoints
+    days = [c.date for c in target.checkpoints]
+    assert days == sorted(set(days))
+
+
+@given(gst.targets(with_baseline=False, relative=False))
+def test_without_baseline(target: Target) -> None:
+    assert target.baseline is None
+
+
+@given(gst.targets(with_measurements=True, with_forecasts=True, max_measurements=2))
+def test_measurements_and_forecasts_when_asked(target: Target) -> None:
+    assert target.actuals
+    assert target.forecasts
+    assert len(target.measurements) <= 2
+
+
+@given(gst.targets(with_measurements=False))
+def test_no_measurements(target: Target) -> None:
+    assert target.measurements == ()
+
+
+@given(gst.targets(with_forecasts=False))
+def test_no_forecasts(target: Target) -> None:
+    assert target.forecasts == ()
+
+
+@given(gst.targets(min_date=D0, max_date=D1, min_value=10, max_value=20, relative=False))
+def test_ranges(target: Target) -> None:
+    days = [target.start, target.deadline, target.baseline_date]
+    days += [m.date for m in target.measurements] + [c.date for c in target.checkpoints]
+    assert all(D0 <= day <= D1 for day in days if day is not None)
+    numbers = [target.baseline, target.target, target.target_high]
+    numbers += [m.value for m in target.measurements] + [c.value for c in target.checkpoints]
+    if target.direction is Direction.BETWEEN and target.target is not None:
+        numbers.remove(target.target_high)  # a band's top may run past max_value
+    if target.direction is Direction.MILESTONE:
+        numbers = [target.baseline]  # milestones report 0/1 as well
+    assert all(10 <= n <= 20 for n in numbers if n is not None)
+
+
+@given(gst.targets(min_date=dt.date(2100, 1, 1)), gst.targets(max_value=-5))
+def test_defaults_move_out_of_the_way(late: Target, negative: Target) -> None:
+    assert all(m.date >= dt.date(2100, 1, 1) for m in late.measurements)
+    assert all(m.value <= -5 for m in negative.measurements if negative.direction.sign != 1)
+
+
+@given(
+    gst.measurement_histories(
+        min_size=2, max_size=5, min_date=D0, max_date=D1, with_forecasts=False
+    )
+)
+def test_histories_sorted_in_range(history: list[Measurement]) -> None:
+    assert 2 <= len(history) <= 5
+    assert [m.date for m in history] == sorted(m.date for m in history)
+    assert all(m.kind is MeasurementKind.ACTUAL and D0 <= m.date <= D1 for m in history)
+
+
+@given(gst.measurement_histories(min_size=1, with_forecasts=True, unique_dates=True))
+def test_histories_forecasts_and_unique_dates(history: list[Measurement]) -> None:
+    assert any(m.kind is MeasurementKind.FORECAST for m in history)
+    assert len({m.date for m in history}) == len(history)
+
+
+def test_unsorted_histories_can_be_out_of_order() -> None:
+    from hypothesis import find
+
+    found = find(
+        gst.measurement_histories(sort=False, min_size=2),
+        lambda h: [m.date for m in h] != sorted(m.date for m in h),
+        settings=settings(database=None, max_examples=2000),
+    )
+    assert found[0].date > found[1].date
+
+
+FEATURES = {
+    "band": lambda t: t.direction is Direction.BETWEEN and t.target is not None,
+    "percent": lambda t: t.relative is Relative.PERCENT,
+    "absolute change": lambda t: t.relative is Relative.ABSOLUTE,
+    "yearly": lambda t: t.recurrence is Recurrence.YEARLY,
+    "checkpoints": lambda t: bool(t.checkpoints),
+    "undetermined": lambda t: t.undetermined,
+    "actuals and forecasts": lambda t: bool(t.forecasts) and bool(t.actuals),
+    "cumulative": lambda t: t.accumulation is Accumulation.CUMULATIVE,
+    "milestone done": lambda t: (
+        t.direction is Direction.MILESTONE and any(m.value >= 1 for m in t.actuals)
+    ),
+    **{d.value: (lambda t, d=d: t.direction is d) for d in Direction},
+}
+
+
+def test_default_targets_reach_every_feature() -> None:
+    seen: set[str] = set()
+
+    @settings(max_examples=400, database=None, derandomize=True)
+    @given(gst.targets())
+    def collect(target: Target) -> None:
+        seen.update(name for name, has in FEATURES.items() if has(target))
+
+    collect()
+    assert seen == set(FEATURES)
+
+
+# --- impossible arguments ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("function", "kwargs"),
+    [
+        (gst.targets, {"direction": "sideways"}),
+        (gst.targets, {"direction": "increase", "target": 5}),
+        (gst.targets, {"direction": "milestone", "relative": True}),
+        (gst.targets, {"direction": "decrease", "undetermined": True}),
+        (gst.targets, {"direction": "increase", "with_checkpoints": True}),
+        (gst.targets, {"target": 5, "undetermined": True}),
+        (gst.targets, {"relative": True, "with_baseline": False}),
+        (gst.targets, {"relative": "percent", "with_checkpoints": True}),
+        (gst.targets, {"with_forecasts": True, "with_measurements": False}),
+        (gst.targets, {"max_measurements": 1, "with_measurements": True, "with_forecasts": True}),
+        (gst.targets, {"target": float("nan")}),
+        (gst.targets, {"target": True}),
+        (gst.targets, {"undetermined": "yes"}),
+        (gst.targets, {"accumulation": "stock"}),
+        (gst.targets, {"unit": 3}),
+        (gst.targets, {"min_date": D1, "max_date": D0}),
+        (gst.targets, {"min_date": "2009-01-01"}),
+        (gst.targets, {"min_value": 5, "max_value": 1}),
+        (gst.measurements, {"kind": "guess"}),
+        (gst.measurements, {"min_date": dt.datetime(2009, 1, 1)}),
+        (gst.measurement_histories, {"min_size": 3, "max_size": 2}),
+        (gst.measurement_histories, {"min_size": -1}),
+        (gst.measurement_histories, {"max_size": 0, "with_forecasts": True}),
+        (
+            gst.measurement_histories,
+            {"min_size": 3, "min_date": D0, "max_date": D0, "unique_dates": True},
+        ),
+        (gst.measurement_histories, {"sort": "yes"}),
+        (gst.fundings, {"min_year": 2011, "max_year": 2009}),
+        (gst.initiatives, {"targets": Target}),
+        (gst.plans, {"min_size": 2, "max_size": 1}),
+        (gst.plans, {"max_initiatives": -1}),
+    ],
+)
+def test_impossible_arguments_are_refused(function: Any, kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidArgument):
+        function(**kwargs)
+
+
+# --- reprs and from_type -----------------------------------------------------------------
+
+
+def test_reprs_read_like_the_call() -> None:
+    assert repr(gst.targets(direction="at_most", target=5)) == (
+        "targets(direction='at_most', target=5)"
+    )
+    assert repr(gst.plans(min_size=2)) == "plans(min_size=2)"
+    assert repr(gst.measurement_histories(sort=False)) == "measurement_histories(sort=False)"
+    assert repr(gst.measurements()) == "measurements()"
+
+
+@given(
+    st.from_type(Target),
+    st.from_type(Measurement),
+    st.from_type(Checkpoint),
+    st.from_type(Funding),
+    st.from_type(Initiative),
+)
+def test_from_type(
+    target: Target, m: Measurement, c: Checkpoint, f: Funding, i: Initiative
+) -> None:
+    assert isinstance(target, Target)
+    assert isinstance(m, Measurement)
+    assert isinstance(c, Checkpoint)
+    assert isinstance(f, Funding)
+    assert isinstance(i, Initiative)
+
+
+@settings(max_examples=5)
+@given(st.from_type(Plan))
+def test_from_type_plan(plan: Plan) -> None:
+    assert validate_plan(plan) == []
+
+
+def test_entry_point_registers_in_a_fresh_interpreter() -> None:
+    """Importing Hypothesis alone registers the types, without importing the strategies."""
+    script = textwrap.dedent(
+        """
+        import sys
+        from hypothesis import given, settings, strategies as st
+        from goalcheck.model import Plan, Target
+        assert "goalcheck.strategies" not in sys.modules
+        seen = []
+
+        @settings(max_examples=3, database=None)
+        @given(st.from_type(Target))
+        def check(target):
+            assert isinstance(target, Target)
+            seen.append(target)
+
+        check()
+        assert seen and "goalcheck.strategies" in sys.modules
+        print("ok")
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
