@@ -49,9 +49,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "facts": ("Facts", "Fakta"),
     "rule_trace": ("Rules, in order", "Regler, i rækkefølge"),
     "verdict": ("Verdict", "Vurdering"),
-    "matched": ("matched", "opfyldt"),
-    "not_matched": ("not matched", "ikke opfyldt"),
-    "not_reached": ("not reached", "ikke nået"),
+    "matched": ("matched", "passer"),
+    "not_matched": ("did not match", "passer ikke"),
+    "not_reached": ("not tried (an earlier rule decided)", "ikke afprøvet (afgjort før)"),
+    "when": ("when", "når"),
+    "count": ("Targets", "Antal mål"),
+    "not_set": ("not set in the plan", "ikke fastsat i planen"),
     "formula": ("formula", "formel"),
     "by_rule": ("by rule", "efter regel"),
     "no_rule": ("no rule matched", "ingen regel passede"),
@@ -98,6 +101,11 @@ FACT_MEANINGS_DA: dict[str, str] = {
     "staleness_days": "dage siden seneste faktiske måling",
     "undetermined": "målet mangler et tal, som planen ikke angiver",
     "milestone": "målet er en milepæl",
+    "cumulative": "målet er en løbende optælling (akkumulering 'cumulative')",
+    "start": "start på den vurderede periode (1. januar for årlige mål)",
+    "deadline": "fristen for den målværdi der gælder nu (31. december for årlige mål)",
+    "forecast_date": "datoen prognosen gælder for",
+    "years_left": "år fra datoen til fristen, kalendereksakt (negativ efter fristen)",
 }
 """Danish meanings of the facts (the English ones live in ``_vocabulary.FACTS``)."""
 

@@ -87,10 +87,10 @@ class View:
     summary: tuple[SummaryItem, ...]
     groups: tuple[Group, ...]
 
-    def heading(self) -> str:
-        """``Title — as of 2009-09-30 — rule set default 1``, in the view's language."""
+    def meta(self) -> str:
+        """``As of 2009-09-30 · rule set default 1.0``, in the view's language."""
         rules = f"{label('rules', self.lang)} {self.rules_name} {self.rules_version}".rstrip()
-        return f"{self.title} — {label('as_of', self.lang)} {self.as_of.isoformat()} — {rules}"
+        return f"{label('as_of', self.lang).capitalize()} {self.as_of.isoformat()} · {rules}"
 
 
 def _all_facts(target: Target, as_of: dt.date, plan: Plan) -> Mapping[str, object]:

@@ -10,6 +10,7 @@ report's date a thin grey one.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from html import escape
 
 from goalcheck._export._labels import fmt_number, label
@@ -55,6 +56,22 @@ def _actuals(
     return running
 
 
+def _y_labels(
+    y0: float, y1: float, taken: list[float], y: Callable[[float], float], lang: str
+) -> list[str]:
+    """Labels for the bottom and top of the value axis, unless a goal label sits there."""
+    out = []
+    digits = 0 if abs(y1 - y0) >= 10 else 1 if abs(y1 - y0) >= 1 else 3
+    for value in (y0, y1):
+        pos = y(value)
+        if all(abs(pos - other) > 11 for other in taken):
+            out.append(
+                f'<text class="axis" x="{_LEFT - 4}" y="{_num(pos + 3)}" text-anchor="end">'
+                f"{escape(fmt_number(value, lang, digits=digits))}</text>"
+            )
+    return out
+
+
 def render_chart(row: Row, as_of: dt.date, lang: str) -> str:
     """The SVG element for *row*, or ``""`` when there is nothing to draw."""
     target = row.target
@@ -88,6 +105,8 @@ def render_chart(row: Row, as_of: dt.date, lang: str) -> str:
     x0, x1 = min(dates), max(dates)
     if x0 == x1:
         x0, x1 = x0 - dt.timedelta(days=30), x1 + dt.timedelta(days=30)
+    margin = dt.timedelta(days=max(1, round((x1 - x0).days * 0.03)))
+    x0, x1 = x0 - margin, x1 + margin
     y0, y1 = min(values), max(values)
     if y0 >= 0 and y0 < 0.5 * y1:
         y0 = 0.0
@@ -178,20 +197,33 @@ def render_chart(row: Row, as_of: dt.date, lang: str) -> str:
         f'<text class="axis" x="{_LEFT + plot_w}" y="{base + 12}" text-anchor="end">'
         f"{x1.isoformat()}</text>"
     )
-    legend = [("actual", "legend-actual"), ("forecast", "legend-forecast")]
+    parts += _y_labels(y0, y1, [y(v) for v in (goal, high) if v is not None], y, lang)
+    legend = []
+    if actuals:
+        legend.append(("actual", "legend-actual"))
+    if forecasts:
+        legend.append(("forecast", "legend-forecast"))
     if goal is not None:
         legend.append(("goal_line", "legend-goal"))
     if projected is not None and deadline is not None:
         legend.append(("trend", "legend-trend"))
     if deadline is not None:
         legend.append(("deadline", "legend-deadline"))
-    lx = _LEFT
+    legend.append(("as_of", "legend-asof"))
+    lx, ly = 4, base + 25
     for key, cls in legend:
         word = label(key, lang).lower()
-        parts.append(
-            f'<line class="{cls}" x1="{lx}" x2="{lx + 12}" y1="{base + 25}" y2="{base + 25}"/>'
-            f'<text class="legend" x="{lx + 15}" y="{base + 28}">{escape(word)}</text>'
-        )
-        lx += 22 + 5 * len(word)
+        if cls == "legend-actual":
+            mark = f'<circle class="actual" cx="{lx + 6}" cy="{ly}" r="3"/>'
+        elif cls == "legend-forecast":
+            mark = (
+                f'<polygon class="forecast" points="{lx + 6},{ly - 4} {lx + 10},{ly} '
+                f'{lx + 6},{ly + 4} {lx + 2},{ly}"/>'
+            )
+        else:
+            mark = f'<line class="{cls}" x1="{lx}" x2="{lx + 12}" y1="{ly}" y2="{ly}"/>'
+        text = f'<text class="legend" x="{lx + 15}" y="{ly + 3}">{escape(word)}</text>'
+        parts.append(mark + text)
+        lx += 24 + 6 * len(word)
     parts.append("</svg>")
     return "".join(parts)

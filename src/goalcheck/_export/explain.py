@@ -66,12 +66,10 @@ def render_explanation(ex: Explanation, lang: str = "en", *, width: int = 80) ->
             mark, outcome = "✘", label("not_matched", lang)
         if rs.hit_policy == "first" and decided >= 0 and item.index > decided:
             mark, outcome = "·", label("not_reached", lang)
-            if item.matched:
-                outcome += f" ({label('matched', lang)})"
         status = rs.status(rule.status)
         status_label = status.label_da if lang == "da" else status.label_en
         out.append(f"  {mark} {item.index + 1}. {item.id} → {status_label}: {outcome}")
-        out += _wrap(f"when {rule.when}", 7, width)
+        out += _wrap(f"{label('when', lang)} {rule.when}", 7, width)
         if item.values:
             shown = ", ".join(f"{k} = {fmt_value(v, lang)}" for k, v in item.values.items())
             out += _wrap(shown, 7, width)

@@ -75,7 +75,7 @@ svg .goal, svg .legend-goal { stroke: var(--good); stroke-width: 1.5; stroke-das
 svg .goal-label { fill: var(--good); }
 svg .deadline, svg .legend-deadline { stroke: var(--bad); stroke-width: 1.2;
   stroke-dasharray: 2 2; }
-svg .asof { stroke: #8c959f; stroke-width: 1; }
+svg .asof, svg .legend-asof { stroke: #8c959f; stroke-width: 1; }
 svg .trend, svg .legend-trend { stroke: var(--ok); stroke-width: 1.5; stroke-dasharray: 1 3;
   stroke-linecap: round; }
 svg polyline.actual { fill: none; stroke: var(--text); stroke-width: 1.5; }
@@ -98,11 +98,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: .85em; }
 
 def _progress(row: Row, lang: str) -> str:
     share = row.number("progress")
-    if row.fact("milestone") is True or (
-        row.target is not None and row.target.direction.value == "milestone"
-    ):
-        share = 1.0 if row.fact("satisfied") is True else 0.0
-    if share is None:
+    if share is None or row.fact("milestone") is True:
         return ""
     width = min(max(share, 0.0), 1.0) * 100
     tick = ""
@@ -123,7 +119,9 @@ def _facts(row: Row, view: View) -> str:
         (label("latest", lang), latest_text(row, lang)),
         (label("goal", lang), goal_text(row, lang)),
     ]
-    if row.target is not None and row.target.unit:
+    if items[-1][1] == "?":
+        items[-1] = (items[-1][0], label("not_set", lang))
+    elif row.target is not None and row.target.unit:
         items[-1] = (items[-1][0], f"{items[-1][1]} {row.target.unit}")
     if row.target is not None and row.target.deadline is not None:
         items.append((label("deadline", lang), row.target.deadline.isoformat()))
@@ -195,8 +193,7 @@ def _summary(view: View) -> str:
 def render_html(view: View) -> str:
     """The report as one self-contained HTML document."""
     lang = view.lang
-    rules = f"{label('rules', lang)} {view.rules_name} {view.rules_version}".rstrip()
-    meta = f"{label('as_of', lang).capitalize()} {view.as_of.isoformat()} · {rules}"
+    meta = view.meta()
     body = "".join(_group(group, view, 2) for group in view.groups)
     return (
         "<!DOCTYPE html>\n"

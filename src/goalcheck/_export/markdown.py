@@ -45,7 +45,7 @@ def render_markdown(view: View) -> str:
     rules = f"{label('rules', lang)} `{view.rules_name}` {view.rules_version}".rstrip()
     out += [f"{label('as_of', lang).capitalize()} {view.as_of.isoformat()} · {rules}", ""]
     out += [f"## {label('summary', lang)}", ""]
-    out += [f"| {label('status', lang)} | {label('targets', lang)} |", "| --- | ---: |"]
+    out += [f"| {label('status', lang)} | {label('count', lang)} |", "| --- | ---: |"]
     for item in view.summary:
         out.append(f"| {_esc(item.label)} | {item.count} |")
     out.append(f"| *{label('total', lang)}* | {len(view.rows)} |")

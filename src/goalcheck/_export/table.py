@@ -74,7 +74,7 @@ def render_table(view: View, *, color: bool = False, width: int = 80) -> str:
             return text
         return f"\x1b[{_ANSI.get(tone, '0')}m{text}\x1b[0m"
 
-    out = list(textwrap.wrap(view.heading(), width))
+    out = textwrap.wrap(view.title, width) + textwrap.wrap(view.meta(), width)
     out.append("")
     head = [
         _cell(label("id", lang), id_w),
