@@ -161,6 +161,15 @@ def check(source: str, types: Mapping[str, str], *, want: str = BOOL) -> Checked
     depth = _bracket_depth(source)
     if depth > MAX_DEPTH:
         raise ExprError([(f"brackets are nested {depth} deep; at most {MAX_DEPTH}", None, None)])
+    if "#" in source:
+        raise ExprError(
+            [
+                (
+                    "comments ('#') are not allowed in a condition",
+                    *_locate(source, source.index("#")),
+                )
+            ]
+        )
     tree = _parse(source)
     _check_size(tree, source)
     checker = _Checker(source, types)
@@ -192,18 +201,28 @@ def _bracket_depth(source: str) -> int:
 
 
 def _parse(source: str) -> ast.Expression:
+    # A condition may span lines (a TOML multi-line string): parse it as one line, which
+    # keeps every character at its index, and map positions back with _locate.
+    flat = source.replace("\r", " ").replace("\n", " ")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(source, "<rule>", mode="eval")
+            return ast.parse(flat, "<rule>", mode="eval")
     except SyntaxError as error:
-        line = error.lineno or 1
-        column = max(1, error.offset or 1)
         message = (error.msg or "invalid syntax").split(" (<rule>")[0]
+        line, column = _locate(source, max(0, (error.offset or 1) - 1))
         raise ExprError([(f"syntax error: {message}", line, column)]) from None
     except (ValueError, RecursionError, MemoryError) as error:
         message = f"cannot parse the condition: {error or 'too complex'}"
         raise ExprError([(message, None, None)]) from None
+
+
+def _locate(source: str, index: int) -> tuple[int, int]:
+    """1-based (line, column) of character *index* of *source*."""
+    index = min(index, len(source))
+    line = source.count("\n", 0, index) + 1
+    start = source.rfind("\n", 0, index) + 1
+    return line, index - start + 1
 
 
 def _check_size(tree: ast.Expression, source: str) -> None:
@@ -226,15 +245,13 @@ def _check_size(tree: ast.Expression, source: str) -> None:
 
 
 def _position(source: str, node: ast.AST) -> tuple[int | None, int | None]:
-    line = getattr(node, "lineno", None)
     offset = getattr(node, "col_offset", None)
-    if line is None or offset is None:
+    if offset is None:
         return None, None
-    lines = source.splitlines() or [""]
-    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    flat = source.replace("\r", " ").replace("\n", " ")
     # ast offsets count UTF-8 bytes; users count characters.
-    column = len(text.encode("utf-8")[:offset].decode("utf-8", errors="ignore")) + 1
-    return line, column
+    index = len(flat.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
+    return _locate(source, index)
 
 
 class _Checker:

@@ -60,6 +60,7 @@ _FORMAT_SPEC = re.compile(
     r"[bcdeEfFgGnosxX%]?\Z",
     re.DOTALL,
 )
+_DATE_SPEC = re.compile(r"(?:%[dmyYbBaAjeV]|[ .,/:\-])*\Z")
 _MAX_WIDTH = 40
 _MAX_PRECISION = 15
 _MAX_EXTENDS = 8
@@ -365,7 +366,7 @@ def _parameter_type(value: object) -> str | None:
 def _render(value: object, spec: str, lang: str) -> str:
     if value is None:
         return _MISSING[lang]
-    if isinstance(value, dt.date):
+    if isinstance(value, dt.date) and not spec:
         return value.isoformat()
     if spec:
         try:
@@ -510,8 +511,16 @@ def _parse_template(text: object, types: Mapping[str, str]) -> tuple[_Piece, ...
         if name not in types:
             raise ValueError(f"unknown name {{{name}}} in the reason{did_you_mean(name, types)}")
         spec = spec or ""
+        if types[name] == "date":
+            if not _DATE_SPEC.match(spec):
+                raise ValueError(
+                    f"bad format {spec!r} in {{{name}:{spec}}}; dates take strftime codes "
+                    "such as %d.%m.%Y"
+                )
+            pieces.append((literal, name, spec))
+            continue
         match = _FORMAT_SPEC.match(spec)
-        if "{" in spec or "}" in spec or match is None:
+        if "{" in spec or "}" in spec or "%" in spec[:-1] or match is None:
             raise ValueError(f"bad format {spec!r} in {{{name}:{spec}}}")
         width, precision = match.group("width"), match.group("precision")
         if (width and int(width) > _MAX_WIDTH) or (precision and int(precision) > _MAX_PRECISION):
@@ -650,6 +659,8 @@ def _read_toml(path: Path, shown: str) -> dict[str, Any]:
         message = str(error)
         match = re.search(r"\(at line (\d+), column (\d+)\)", message)
         location = f"line {match.group(1)}, column {match.group(2)}" if match else None
+        if location is None and "end of document" in message:
+            location = f"line {text.count(chr(10)) + 1} (end of file)"
         message = re.sub(r"\s*\(at .*\)$", "", message)
         raise RuleError(Problem(f"invalid TOML: {message}", shown, location)) from None
 

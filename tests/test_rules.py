@@ -1,0 +1,608 @@
+"""Rule sets: loading, checking, located errors, extends, compile, trace, reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from goalcheck import rules as rules_module
+from goalcheck.errors import EvaluationError, RuleError, RuleSetNotFoundError
+from goalcheck.rules import Rule, RuleSet, StatusInfo, list_rules, load_rules
+
+DATA = Path(__file__).parent / "data" / "rules"
+BASIC = DATA / "basic.toml"
+
+HEADER = """
+name = "t"
+version = "1"
+
+[statuses.good]
+label_en = "good"
+label_da = "god"
+severity = 0
+
+[statuses.bad]
+label_en = "bad"
+label_da = "dårlig"
+severity = 2
+
+[parameters.tolerance]
+default = 0.9
+"""
+
+
+def write(tmp_path: Path, body: str, name: str = "rules.toml", header: str = HEADER) -> Path:
+    path = tmp_path / name
+    path.write_text(header + textwrap.dedent(body), encoding="utf-8")
+    return path
+
+
+def rule(when: str, rule_id: str = "r", status: str = "good", reason: str = "why") -> str:
+    return (
+        f"\n[[rules]]\nid = {rule_id!r}\nwhen = '''{when}'''\nstatus = {status!r}\n"
+        f"reason_en = '''{reason}'''\n"
+    )
+
+
+def load_error(path: Path) -> RuleError:
+    with pytest.raises(RuleError) as info:
+        load_rules(path)
+    return info.value
+
+
+# -- loading ----------------------------------------------------------------------------------
+
+
+def test_load_the_test_rule_set() -> None:
+    rs = load_rules(BASIC)
+    assert rs.name == "basic"
+    assert rs.version == "1.0"
+    assert rs.hit_policy == "first"
+    assert [status.id for status in rs.statuses] == [
+        "met",
+        "on_track",
+        "at_risk",
+        "not_evaluable",
+    ]
+    assert rs.statuses[1] == StatusInfo("on_track", "on track", "på rette spor", 1)
+    assert rs.parameters == {"tolerance": 0.9, "trust_forecasts": True}
+    assert rs.parameter_info[0].description == "Smallest pace that counts as on track."
+    assert [rule.id for rule in rs.rules][:2] == ["no-data", "met"]
+    assert rs.rules[3] == Rule(
+        "on-pace",
+        "pace >= tolerance",
+        "on_track",
+        "The pace {pace:.2f} is at least {tolerance}.",
+        "Tempoet {pace:.2f} er mindst {tolerance}.",
+    )
+    assert rs.fact_names == {
+        "value",
+        "forecast",
+        "satisfied",
+        "overdue",
+        "pace",
+        "forecast_satisfied",
+        "target",
+    }
+    assert rs.source == str(BASIC)
+    assert len(rs.trees) == len(rs.rules)
+    assert rs.rule_names(3) == {"pace", "tolerance"}
+
+
+def test_load_by_str_path_and_pass_through() -> None:
+    rs = load_rules(str(BASIC))
+    assert load_rules(rs) is rs
+    assert load_rules(BASIC) is rs  # cached until the file changes
+
+
+def test_a_changed_file_is_reloaded(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("true"))
+    first = load_rules(path)
+    path.write_text(path.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert load_rules(path) is not first
+
+
+def test_load_rules_rejects_other_types() -> None:
+    with pytest.raises(TypeError):
+        load_rules(3)  # type: ignore[arg-type]
+
+
+def test_every_shipped_rule_set_loads() -> None:
+    # Whatever is in rules/ (the engine ships default.toml); checked without skipping.
+    for info in list_rules():
+        rs = load_rules(info.name)
+        assert rs.version == info.version
+        assert rs.compile()({}) >= -1
+
+
+def test_shipped_names_and_did_you_mean(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rules_module, "_shipped_dir", lambda: DATA)
+    assert [info.name for info in list_rules()] == ["basic", "unique"]
+    assert list_rules()[0].version == "1.0"
+    assert load_rules("basic").name == "basic"
+    with pytest.raises(RuleSetNotFoundError, match=r"did you mean 'basic'.*basic, unique"):
+        load_rules("basci")
+
+
+def test_missing_files_and_directories(tmp_path: Path) -> None:
+    with pytest.raises(RuleSetNotFoundError, match="no rule set file"):
+        load_rules(tmp_path / "nope.toml")
+    with pytest.raises(RuleSetNotFoundError, match="directory"):
+        load_rules(tmp_path)
+    with pytest.raises(RuleSetNotFoundError, match="no rule set named 'nope-at-all'"):
+        load_rules("nope-at-all")
+
+
+def test_invalid_toml_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "x"\nversion = [\n', encoding="utf-8")
+    error = load_error(path)
+    assert error.problems[0].file == str(path)
+    assert error.problems[0].location is not None
+    assert error.problems[0].location.startswith("line ")
+    assert "invalid TOML" in str(error)
+
+
+def test_non_utf8_file(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('name = "æøå"'.encode("latin-1"))
+    assert "UTF-8" in str(load_error(path))
+
+
+# -- located problems -------------------------------------------------------------------------
+
+
+def test_problems_are_collected_and_located(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        rule("vaue > 1", "a")
+        + rule("true", "b", status="god")
+        + rule("pace >= tolerance", "c", reason="{pase}")
+        + "reson_en = 'x'\n",
+    )
+    error = load_error(path)
+    found = {(problem.location, problem.message) for problem in error.problems}
+    assert len(error.problems) == 4
+    assert all(problem.file == str(path) for problem in error.problems)
+    assert (
+        "rules[0].when, column 1",
+        "rule 'a': unknown name 'vaue' (did you mean 'value'?)",
+    ) in found
+    messages = " ".join(message for _, message in found)
+    assert "unknown status 'god' (did you mean 'good'?)" in messages
+    assert "unknown name {pase} in the reason (did you mean 'pace'?)" in messages
+    assert "unknown key 'reson_en' (did you mean 'reason_en'?)" in messages
+    assert "(and 3 more problems)" in str(error)
+    assert len(error.report().splitlines()) == 4
+
+
+def test_structure_problems(tmp_path: Path) -> None:
+    header = 'hit_policy = "firts"\ncolour = 1\n' + HEADER
+    path = write(
+        tmp_path,
+        """
+        [statuses.meh]
+        label_en = "meh"
+
+        [parameters.limit]
+        description = "no default"
+
+        [parameters.flag]
+        default = "yes"
+
+        [[rules]]
+        id = "x"
+        status = "good"
+        """,
+        header=header,
+    )
+    error = load_error(path)
+    text = error.report()
+    assert "unknown hit policy 'firts' (did you mean 'first'?)" in text
+    assert "unknown key 'colour'" in text
+    assert "statuses.meh: severity is required" in text
+    assert "parameters.limit: a new parameter needs a default" in text
+    assert "parameters.flag.default: default must be a number or true/false" in text
+    assert "rules[0]: a rule needs when" in text
+
+
+def test_name_and_version_are_required(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("true"), header=HEADER.replace('name = "t"\nversion = "1"', ""))
+    text = load_error(path).report()
+    assert "name: name is required" in text
+    assert "version: version is required" in text
+
+
+def test_version_must_be_a_string(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("true"), header=HEADER.replace('version = "1"', "version = 1"))
+    assert "version must be a string" in str(load_error(path))
+
+
+def test_duplicate_rule_ids_and_bad_parameters(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        rule("true", "a") + rule("true", "a") + "\n[parameters.value]\ndefault = 1\n",
+    )
+    text = load_error(path).report()
+    assert "rule id 'a' is used twice" in text
+    assert "has the name of a fact" in text
+
+
+@pytest.mark.parametrize(
+    ("template", "fragment"),
+    [
+        ("{value.__class__}", "plain fact or parameter name"),
+        ("{value[0]}", "plain fact or parameter name"),
+        ("{value!r}", "'!r' is not allowed"),
+        ("{0}", "plain fact or parameter name"),
+        ("{}", "plain fact or parameter name"),
+        ("{_value}", "plain fact or parameter name"),
+        ("{valeu}", "did you mean 'value'"),
+        ("{value:{tolerance}}", "bad format"),
+        ("{value:1000000000}", "too wide"),
+        ("{value:.100f}", "too wide"),
+        ("{value:xyz}", "bad format"),
+        ("{measured_on:.1f}", "bad format"),
+        ("{measured_on:%d %H %Y}", "bad format"),
+        ("{satisfied:%d}", "bad format"),
+        ("unbalanced {", "bad reason template"),
+        ("unbalanced }", "bad reason template"),
+    ],
+)
+def test_reason_templates_are_checked(tmp_path: Path, template: str, fragment: str) -> None:
+    path = write(tmp_path, rule("true", reason=template))
+    (problem,) = load_error(path).problems
+    assert problem.location == "rules[0].reason_en"
+    assert fragment in problem.message
+
+
+def test_templates_with_braces_and_specs_render(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("true", reason="{{literal}} {value:>8.2f}|{tolerance:.0%}"))
+    rs = load_rules(path)
+    assert rs.reason(0, {"value": 3.14159}) == "{literal}     3.14|90%"
+    assert rs.reason(0, {}) == "{literal} n/a|90%"
+    assert rs.reason(0, {}, "da") == "{literal} ukendt|90%"  # falls back to English
+
+
+def test_dates_render_with_strftime_specs(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("true", reason="{measured_on:%d.%m.%Y} {measured_on}"))
+    rs = load_rules(path)
+    assert rs.reason(0, {"measured_on": dt.date(2009, 9, 30)}) == "30.09.2009 2009-09-30"
+
+
+# -- hostile rule files never run code --------------------------------------------------------
+
+HOSTILE = [
+    "__import__('os').system('touch {marker}')",
+    "().__class__.__bases__[0].__subclasses__()",
+    "value.__class__",
+    "(lambda: __import__('os').system('touch {marker}'))()",
+    "[__import__('os').system('touch {marker}') for x in (1,)]",
+    "eval(\"__import__('os').system('touch {marker}')\")",
+    "exec('import os')",
+    "open('{marker}', 'w')",
+    "'' is None",
+    "10 ** 10 ** 10 ** 10 > satisfied",
+    "(" * 5000 + "1" + ")" * 5000,
+    "not " * 5000 + "satisfied",
+    "value > 1 or " * 500 + "true",
+    "__builtins__ is None",
+    "globals() is None",
+    "breakpoint() is None",
+]
+
+
+@pytest.mark.parametrize("when", HOSTILE)
+def test_hostile_conditions_fail_at_load_and_never_run(tmp_path: Path, when: str) -> None:
+    marker = tmp_path / "pwned"
+    path = write(tmp_path, rule(when.replace("{marker}", str(marker)), "evil"))
+    error = load_error(path)
+    problem = error.problems[0]
+    assert problem.file == str(path)
+    assert problem.location is not None
+    assert problem.location.startswith("rules[0].when")
+    assert "rule 'evil'" in problem.message
+    assert not marker.exists()
+
+
+def test_a_hostile_rule_set_built_in_python_is_rejected_too(tmp_path: Path) -> None:
+    marker = tmp_path / "pwned"
+    evil = Rule("evil", f"__import__('os').system('touch {marker}')", "good", "x")
+    with pytest.raises(RuleError, match=r"rules\[0\]\.when, column 1"):
+        RuleSet("x", "1", "", [StatusInfo("good", "g", "g", 0)], {}, "first", [evil])
+    assert not marker.exists()
+
+
+# -- evaluation -------------------------------------------------------------------------------
+
+BEHIND = {
+    "value": 1,
+    "satisfied": False,
+    "overdue": False,
+    "pace": 0.5,
+    "forecast": 3,
+    "forecast_satisfied": True,
+}
+
+
+@pytest.mark.parametrize(
+    ("facts", "rule_id"),
+    [
+        ({}, "no-data"),
+        ({"forecast": 2, "forecast_satisfied": True}, "forecast"),
+        ({"forecast": 2}, "otherwise"),
+        ({"value": 1, "satisfied": True}, "met"),
+        ({"value": 1, "satisfied": False, "overdue": True}, "deadline-passed"),
+        ({"value": 1, "pace": 0.9}, "on-pace"),
+        ({"value": 1, "pace": 0.89}, "otherwise"),
+        (BEHIND, "forecast"),
+    ],
+)
+def test_first_policy_classifies(facts: dict[str, object], rule_id: str) -> None:
+    rs = load_rules(BASIC)
+    index = rs.compile()(facts)
+    assert rs.rules[index].id == rule_id
+
+
+def test_compile_is_cached_per_binding() -> None:
+    rs = load_rules(BASIC)
+    assert rs.compile() is rs.compile()
+    assert rs.compile(tolerance=0.5) is rs.compile(tolerance=0.5)
+    assert rs.compile(tolerance=0.5) is not rs.compile()
+
+
+def test_parameter_overrides_change_the_verdict() -> None:
+    rs = load_rules(BASIC)
+    assert rs.rules[rs.compile(tolerance=0.5)(BEHIND)].id == "on-pace"
+    assert rs.rules[rs.compile(trust_forecasts=False)(BEHIND)].id == "otherwise"
+    assert rs.classify(BEHIND, trust_forecasts=False) == rs.status("at_risk")
+    assert rs.bind(tolerance=1) == {"tolerance": 1, "trust_forecasts": True}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"tolerence": 0.5}, "unknown parameter 'tolerence' (did you mean 'tolerance'?)"),
+        ({"tolerance": True}, "parameter 'tolerance' must be a number, not True"),
+        ({"tolerance": "0.5"}, "must be a number"),
+        ({"trust_forecasts": 1}, "parameter 'trust_forecasts' must be a bool, not 1"),
+    ],
+)
+def test_parameter_overrides_are_checked(overrides: dict[str, object], fragment: str) -> None:
+    rs = load_rules(BASIC)
+    with pytest.raises(RuleError) as info:
+        rs.compile(**overrides)
+    assert fragment in str(info.value)
+    with pytest.raises(RuleError):
+        rs.trace({}, **overrides)
+    with pytest.raises(RuleError):
+        rs.reason(0, {}, **overrides)
+
+
+def test_unique_policy_raises_on_overlap() -> None:
+    rs = load_rules(DATA / "unique.toml")
+    classify = rs.compile()
+    assert rs.rules[classify({"value": 5, "target": 10})].id == "below"
+    assert rs.rules[classify({"value": 15, "target": 10})].id == "above"
+    assert classify({}) == -1
+    with pytest.raises(EvaluationError, match=r"'above' and 'big' .*'unique'"):
+        classify({"value": 150, "target": 10})
+
+
+def test_trace_explains_every_rule() -> None:
+    rs = load_rules(BASIC)
+    traces = rs.trace({"value": 1, "pace": 0.5, "satisfied": False})
+    assert [trace.matched for trace in traces] == [False, False, False, False, False, True]
+    assert traces[3].values == {"pace": 0.5, "tolerance": 0.9}
+    assert traces[0].values == {"forecast": None, "value": 1}
+    assert str(traces[3]) == "on-pace: did not match (pace=0.5, tolerance=0.9)"
+    assert str(traces[5]) == "otherwise: matched"
+    assert rs.trace({"pace": 0.5}, tolerance=0.4)[3].matched is True
+
+
+def test_reason_renders_in_both_languages() -> None:
+    rs = load_rules(BASIC)
+    facts = {"value": 12.0, "target": 10, "pace": 0.91234}
+    assert rs.reason(1, facts) == "The value 12 meets the target 10."
+    assert rs.reason(1, facts, "da") == "Værdien 12 opfylder målet 10."
+    assert rs.reason(3, facts) == "The pace 0.91 is at least 0.9."
+    assert rs.reason(3, facts, tolerance=0.8) == "The pace 0.91 is at least 0.8."
+    assert rs.reason(3, {}) == "The pace n/a is at least 0.9."
+    assert rs.reason(-1, facts) == "no rule matched"
+    assert rs.reason(-1, facts, "da") == "ingen regel passede"
+    with pytest.raises(ValueError, match="language"):
+        rs.reason(1, facts, "de")
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (0.123456789, "0.1235"),
+        (2.0, "2"),
+        (1234567.8, "1234568"),
+        (True, "true"),
+        (dt.date(2009, 9, 30), "2009-09-30"),
+        (7, "7"),
+    ],
+)
+def test_default_rendering_of_values(value: object, shown: str) -> None:
+    assert rules_module._render(value, "", "en") == shown
+
+
+def test_a_spec_that_does_not_fit_the_value_falls_back() -> None:
+    assert rules_module._render("text", ".1f", "en") == "text"
+
+
+def test_lookups_with_did_you_mean() -> None:
+    rs = load_rules(BASIC)
+    assert rs.rule("met").status == "met"
+    with pytest.raises(KeyError, match="did you mean 'met'"):
+        rs.rule("mte")
+    with pytest.raises(KeyError, match="did you mean 'at_risk'"):
+        rs.status("at-risk")
+
+
+def test_when_may_be_a_toml_boolean(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "\n[[rules]]\nid = 'always'\nwhen = true\nstatus = 'good'\nreason_en = 'x'\n"
+    )
+    assert load_rules(path).compile()({}) == 0
+
+
+# -- extends ----------------------------------------------------------------------------------
+
+
+def test_extends_overrides_and_extends(tmp_path: Path) -> None:
+    child = tmp_path / "child.toml"
+    child.write_text(
+        textwrap.dedent(
+            f"""
+            name = "child"
+            version = "2.0"
+            extends = "{BASIC}"
+
+            [statuses.at_risk]
+            label_en = "in danger"
+
+            [statuses.stale]
+            label_en = "stale"
+            label_da = "forældet"
+            severity = 4
+
+            [parameters.tolerance]
+            default = 0.75
+
+            [parameters.max_age]
+            default = 365
+            description = "Oldest usable measurement, in days."
+
+            [[rules]]
+            id = "stale"
+            when = "staleness_days > max_age"
+            status = "stale"
+            reason_en = "The latest measurement is {{staleness_days}} days old."
+            before = "met"
+
+            [[rules]]
+            id = "forecast"
+            remove = true
+
+            [[rules]]
+            id = "deadline-passed"
+            when = "overdue and not satisfied"
+            """
+        ),
+        encoding="utf-8",
+    )
+    rs = load_rules(child)
+    base = load_rules(BASIC)
+    assert rs.name == "child"
+    assert rs.hit_policy == "first"
+    assert [rule.id for rule in rs.rules] == [
+        "no-data",
+        "stale",
+        "met",
+        "deadline-passed",
+        "on-pace",
+        "otherwise",
+    ]
+    assert rs.parameters == {"tolerance": 0.75, "trust_forecasts": True, "max_age": 365}
+    assert rs.parameter_descriptions["tolerance"] == base.parameter_descriptions["tolerance"]
+    assert rs.status("at_risk") == StatusInfo("at_risk", "in danger", "i risiko", 2)
+    assert rs.status("stale").label_da == "forældet"
+    changed = rs.rule("deadline-passed")
+    assert changed.when == "overdue and not satisfied"
+    assert changed.reason_en == base.rule("deadline-passed").reason_en
+    assert rs.rules[rs.compile()({"value": 1, "staleness_days": 400})].id == "stale"
+    assert "staleness_days" in rs.fact_names
+
+
+def test_extends_by_relative_path_and_order(tmp_path: Path) -> None:
+    base = write(tmp_path, rule("true", "a") + rule("false", "b"), name="base.toml")
+    child = tmp_path / "sub" / "child.toml"
+    child.parent.mkdir()
+    child.write_text(
+        'name = "c"\nversion = "1"\nextends = "../base.toml"\norder = ["b", "a"]\n',
+        encoding="utf-8",
+    )
+    assert base.exists()
+    assert [rule.id for rule in load_rules(child).rules] == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ('order = ["a"]', "order must list every rule; missing: b"),
+        ('order = ["a", "b", "c"]', "unknown rule 'c'"),
+        ('order = ["a", "b", "a"]', "more than once"),
+        ("order = 3", "order must be a list"),
+        ('[[rules]]\nid = "x"\nremove = true', "cannot remove unknown rule 'x'"),
+        ('[[rules]]\nid = "a"\nremove = true\nstatus = "bad"', "takes only id and remove"),
+        ('[[rules]]\nid = "a"\nremove = "yes"', "remove must be true"),
+        ('[[rules]]\nid = "a"\nbefore = "bb"', "before: unknown rule 'bb' (did you mean 'b'?)"),
+        ('[[rules]]\nid = "a"\nbefore = "b"\nafter = "b"', "not both"),
+        ("[parameters.tolerance]\ndefault = true", "the override must be too"),
+        ('[[rules]]\nid = "a"\nwhen = "vaue > 1"', "unknown name 'vaue'"),
+        ('extends = "nonexistent-set"', "no rule set named"),
+    ],
+)
+def test_extends_problems_are_located_in_the_child(
+    tmp_path: Path, body: str, fragment: str
+) -> None:
+    write(tmp_path, rule("true", "a") + rule("false", "b"), name="base.toml")
+    child = tmp_path / "child.toml"
+    extends = "" if body.startswith("extends") else 'extends = "base.toml"\n'
+    child.write_text(f'name = "c"\nversion = "1"\n{extends}{body}\n', encoding="utf-8")
+    error = load_error(child)
+    assert fragment in error.report()
+    assert all(problem.file == str(child) for problem in error.problems)
+
+
+def test_problems_in_the_parent_are_located_in_the_parent(tmp_path: Path) -> None:
+    base = write(tmp_path, rule("vaue > 1", "a"), name="base.toml")
+    child = tmp_path / "child.toml"
+    child.write_text('name = "c"\nversion = "1"\nextends = "base.toml"\n', encoding="utf-8")
+    (problem,) = load_error(child).problems
+    assert problem.file == str(base)
+    assert problem.location == "rules[0].when, column 1"
+
+
+def test_extends_cycles_are_rejected(tmp_path: Path) -> None:
+    (tmp_path / "a.toml").write_text(
+        'name = "a"\nversion = "1"\nextends = "b.toml"\n', encoding="utf-8"
+    )
+    (tmp_path / "b.toml").write_text(
+        'name = "b"\nversion = "1"\nextends = "a.toml"\n', encoding="utf-8"
+    )
+    assert "cycle" in str(load_error(tmp_path / "a.toml"))
+
+
+# -- building in Python -----------------------------------------------------------------------
+
+
+def test_a_rule_set_checks_itself() -> None:
+    good = StatusInfo("good", "good", "god", 0)
+    rs = RuleSet("x", "1", "", [good], {"limit": 2}, "first", [Rule("r", "value > limit", "good")])
+    assert rs.compile()({"value": 3}) == 0
+    with pytest.raises(RuleError) as info:
+        RuleSet("", "", "", [], {"Bad Name": 1, "flag": "x"}, "any", [])
+    text = info.value.report()
+    for fragment in (
+        "needs a name",
+        "needs a version",
+        "unknown hit policy",
+        "at least one status",
+        "parameter name 'Bad Name'",
+        "parameter 'flag' must default",
+        "at least one rule",
+    ):
+        assert fragment in text
+    with pytest.raises(RuleError, match="defined twice"):
+        RuleSet("x", "1", "", [good, good], {}, "first", [Rule("r", "true", "good")])
+    with pytest.raises(RuleError, match="whole number"):
+        RuleSet("x", "1", "", [StatusInfo("g", "g", "g", True)], {}, "first", [])
+    with pytest.raises(RuleError, match="must be letters"):
+        RuleSet("x", "1", "", [good], {}, "first", [Rule("bad id", "true", "good")])
