@@ -132,6 +132,7 @@ class FundingKind(_Choice):
     BUDGET = "budget"  # planned or granted
     SPENT = "spent"  # used
     CARRY_OVER = "carry_over"  # overført to a later year
+    REQUESTED = "requested"  # budgetønske: asked for, not (or not yet) granted
 
 
 def _finite(field: str) -> Any:
@@ -367,6 +368,7 @@ class Target:
     reported_status: str | None = None
     reported_text: str | None = None
     tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    area: str | None = None  # the action area of a plan-level target (an area's resultatmål)
 
     def __attrs_post_init__(self) -> None:
         _check_target(self)
@@ -416,6 +418,11 @@ class Initiative:
     funding: tuple[Funding, ...] = attrs.field(default=(), converter=tuple)
     targets: tuple[Target, ...] = attrs.field(default=(), converter=tuple)
     tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    # The total the document states for the initiative ("I alt"), which need not be the sum
+    # of its funding lines when the document's own table does not add up.
+    budget: float | None = attrs.field(
+        default=None, converter=_opt_float, validator=_finite("budget")
+    )
 
 
 @attrs.frozen
