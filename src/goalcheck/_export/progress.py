@@ -29,13 +29,17 @@ def progress(
         return
     done = threading.Event()
     shown = False
+    started = time.monotonic()
+    if delay <= 0:  # show at once (and deterministically) when asked to
+        out.write(f"\r{_FRAMES[0]} {message}")
+        out.flush()
+        shown = True
 
     def spin() -> None:
         nonlocal shown
-        started = time.monotonic()
         if done.wait(delay):
             return
-        frame = 0
+        frame = 1
         while not done.is_set():
             elapsed = time.monotonic() - started
             out.write(f"\r{_FRAMES[frame % len(_FRAMES)]} {message} {elapsed:4.0f} s")
