@@ -233,8 +233,10 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     infos = list_rules()
     width = max((len(info.name) for info in infos), default=0)
     for info in infos:
-        first = info.description.splitlines()[0] if info.description else ""
-        print(f"{info.name.ljust(width)}  {info.version:<6}  {first}".rstrip())
+        text = " ".join(info.description.split())
+        first = text.split(". ")[0].rstrip(".") + "." if text else ""
+        line = f"{info.name.ljust(width)}  {info.version:<6}  {first}".rstrip()
+        print(line if len(line) <= 80 else line[:79] + "…")
     return 0
 
 
