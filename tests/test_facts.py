@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError
-from goalcheck.facts import FACT_NAMES, compute_facts, years_between
+from goalcheck.facts import FACT_NAMES, compute_facts
 from goalcheck.model import Checkpoint, Measurement, Target
-from goalcheck.periods import Period
+from goalcheck.periods import Period, elapsed_share, years_between
 
 D = dt.date
 AS_OF = D(2009, 11, 26)
@@ -649,23 +649,32 @@ def test_growth_needs_positive_values_and_time(
     assert f["anticipated_ratio"] is None
 
 
-def test_years_between_is_calendar_exact() -> None:
+def test_growth_uses_calendar_exact_years() -> None:
+    # 1 January 2015 to 1 January 2023 is exactly 8 years: doubling is 2 ** (1/8) - 1 a year
+    t = level(
+        target=400,
+        baseline=100,
+        baseline_date="2015-01-01",
+        deadline="2031-01-01",
+        measurements=[actual("2023-01-01", 200)],
+    )
+    f = compute_facts(t, D(2023, 6, 1))
     assert years_between(D(2015, 1, 1), D(2023, 1, 1)) == 8.0
-    assert years_between(D(2016, 2, 29), D(2017, 2, 28)) == 1.0
-    assert years_between(D(2020, 1, 1), D(2020, 7, 1)) == 182 / 366
-    assert years_between(D(2023, 1, 1), D(2015, 1, 1)) == -8.0
-    assert years_between(D(2009, 5, 5), D(2009, 5, 5)) == 0.0
+    assert f["growth"] == pytest.approx(2 ** (1 / 8) - 1, rel=1e-12)
+    assert f["growth_required"] == pytest.approx(4 ** (1 / 16) - 1, rel=1e-12)
+    assert f["growth_ratio"] == pytest.approx(1.0, rel=1e-12)
+    assert f["anticipated_ratio"] == pytest.approx(1.0, rel=1e-12)
 
 
-def test_years_between_agrees_with_dateutil() -> None:
-    from dateutil.relativedelta import relativedelta
-
-    rng = random.Random(4)
-    for _ in range(200):
-        a = D(2000, 1, 1) + dt.timedelta(days=rng.randrange(9000))
-        b = a + dt.timedelta(days=rng.randrange(9000))
-        whole = relativedelta(b, a).years
-        assert math.floor(years_between(a, b) + 1e-12) == whole
+def test_elapsed_agrees_with_periods_elapsed_share() -> None:
+    rng = random.Random(3)
+    for _ in range(100):
+        start = D(2005, 1, 1) + dt.timedelta(days=rng.randrange(3000))
+        deadline = start + dt.timedelta(days=rng.randrange(1, 2000))
+        at = start + dt.timedelta(days=rng.randrange(-30, 2100))
+        t = level(target=10, start=start, deadline=deadline, measurements=[actual(str(at), 1)])
+        f = compute_facts(t, max(at, start))
+        assert f["elapsed"] == elapsed_share(start, deadline, at)
 
 
 # --- order independence (property) -----------------------------------------------------------

@@ -22,15 +22,15 @@ version:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
-from functools import lru_cache
+from collections.abc import Callable, Collection
+from operator import itemgetter
 
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
 from goalcheck.model import Accumulation, Direction, MeasurementKind, Recurrence, Relative, Target
-from goalcheck.periods import Period, to_date
+from goalcheck.periods import Period, to_date, years_between
 
-__all__ = ["FACT_NAMES", "compute_facts", "years_between"]
+__all__ = ["FACT_NAMES", "compute_facts"]
 
 FACT_NAMES: frozenset[str] = frozenset(FACTS)
 
@@ -38,6 +38,7 @@ _ACTUAL = MeasurementKind.ACTUAL
 _CUMULATIVE = Accumulation.CUMULATIVE
 _YEARLY = Recurrence.YEARLY
 _ABSOLUTE = Relative.ABSOLUTE
+_DATE = dt.date
 
 # direction codes, so the hot path compares small ints instead of enum members
 _AT_LEAST, _AT_MOST, _BETWEEN, _INCREASE, _DECREASE, _MILESTONE = range(6)
@@ -56,45 +57,83 @@ _GROWTH = frozenset({"growth", "growth_required", "growth_ratio", "anticipated_r
 _FORECAST = frozenset({"forecast", "forecast_date", "forecast_satisfied"})
 
 
-@lru_cache(maxsize=128)
-def _plan(names: frozenset[str] | None) -> tuple[tuple[str, ...] | None, bool, bool, bool]:
-    """Which names to return and which costly groups they need (cached per name set)."""
+# The order of the values compute_facts builds; must list every fact exactly once.
+_ORDER: tuple[str, ...] = (
+    "value",
+    "measured_on",
+    "n_actual",
+    "staleness_days",
+    "target",
+    "target_high",
+    "direction",
+    "undetermined",
+    "milestone",
+    "cumulative",
+    "satisfied",
+    "baseline",
+    "baseline_date",
+    "start",
+    "deadline",
+    "progress",
+    "elapsed",
+    "elapsed_now",
+    "pace",
+    "projected",
+    "projected_satisfied",
+    "forecast",
+    "forecast_date",
+    "forecast_satisfied",
+    "overdue",
+    "days_left",
+    "years_left",
+    "growth",
+    "growth_required",
+    "growth_ratio",
+    "anticipated_ratio",
+)
+if len(_ORDER) != len(FACT_NAMES) or set(_ORDER) != FACT_NAMES:  # pragma: no cover
+    raise ImportError("goalcheck.facts._ORDER is out of step with the fact vocabulary")
+
+_Pick = Callable[[tuple[object, ...]], tuple[object, ...]]
+_Plan = tuple[tuple[str, ...], _Pick | None, bool, bool, bool, bool]
+_PLANS: dict[frozenset[str] | None, _Plan] = {}
+
+
+def _plan(names: frozenset[str] | None) -> _Plan:
+    """Which facts to return, how to pick them, and which costly groups they need."""
+    plan = _PLANS.get(names)
+    if plan is not None:
+        return plan
     if names is None:
-        return None, True, True, True
-    unknown = sorted(names - FACT_NAMES)
-    if unknown:
-        raise EvaluationError(
-            f"unknown fact {unknown[0]!r}" + did_you_mean(unknown[0], FACT_NAMES)
+        plan = (_ORDER, None, True, True, True, True)
+    else:
+        unknown = sorted(names - FACT_NAMES)
+        if unknown:
+            raise EvaluationError(
+                f"unknown fact {unknown[0]!r}" + did_you_mean(unknown[0], FACT_NAMES)
+            )
+        order = tuple(name for name in _ORDER if name in names)
+        indices = [_ORDER.index(name) for name in order]
+        pick: _Pick
+        if len(indices) == 1:
+            only = indices[0]
+            pick = lambda values: (values[only],)  # noqa: E731
+        elif indices:
+            pick = itemgetter(*indices)
+        else:
+            pick = lambda values: ()  # noqa: E731
+        plan = (
+            order,
+            pick,
+            bool(names & _PROJECTION),
+            bool(names & _GROWTH),
+            bool(names & _FORECAST),
+            "years_left" in names,
         )
-    return (
-        tuple(sorted(names)),
-        bool(names & _PROJECTION),
-        bool(names & _GROWTH),
-        bool(names & _FORECAST),
-    )
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a common year: the anniversary is 28 February
-        return dt.date(day.year + years, 2, 28)
-
-
-def years_between(a: dt.date, b: dt.date) -> float:
-    """Calendar-exact years from *a* to *b*: whole anniversaries plus the share of the next.
-
-    1 January 2015 to 1 January 2023 is exactly 8.0; negative when *b* is before *a*.
-    """
-    if b < a:
-        return -years_between(b, a)
-    whole = b.year - a.year
-    anchor = _add_years(a, whole)
-    if anchor > b:
-        whole -= 1
-        anchor = _add_years(a, whole)
-    following = _add_years(a, whole + 1)
-    return whole + (b - anchor).days / (following - anchor).days
+    if len(_PLANS) > 256:
+        _PLANS.clear()
+    _PLANS[names] = plan
+    return plan
 
 
 def _meets(
@@ -128,10 +167,10 @@ def compute_facts(
     *period* supplies a start and deadline for a target that has none (the plan's period).
     Facts that cannot be computed are ``None``.
     """
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+    if type(as_of) is not _DATE:
         as_of = to_date(as_of)
     key = names if names is None or isinstance(names, frozenset) else frozenset(names)
-    order, need_projection, need_growth, need_forecast = _plan(key)
+    order, pick, need_projection, need_growth, need_forecast, need_years_left = _plan(key)
 
     code = _CODE[target.direction]
     d = _SIGN[code]
@@ -382,47 +421,48 @@ def compute_facts(
                 anticipated = (ahead - b) / (t_eff - b)
             except OverflowError:
                 anticipated = None
-    elif deadline is not None and (order is None or "years_left" in order):
+    elif deadline is not None and need_years_left:
         years_left = years_between(as_of, deadline)
 
-    undetermined_or_none = None if undetermined else t
-    facts: dict[str, object] = {
-        "value": value,
-        "measured_on": last_date,
-        "n_actual": n,
-        "staleness_days": as_ord - last_ord if last_ord >= 0 else None,
-        "target": undetermined_or_none,
-        "target_high": None if undetermined else hi,
-        "direction": d,
-        "undetermined": undetermined,
-        "milestone": milestone,
-        "cumulative": cumulative,
-        "satisfied": satisfied,
-        "baseline": b,
-        "baseline_date": bdate,
-        "start": start,
-        "deadline": deadline,
-        "progress": progress,
-        "elapsed": elapsed,
-        "elapsed_now": elapsed_now,
-        "pace": pace,
-        "projected": projected,
-        "projected_satisfied": None
-        if undetermined
-        else _meets(projected, code, t, hi, b)
-        if projected is not None
-        else None,
-        "forecast": fc,
-        "forecast_date": fc_date,
-        "forecast_satisfied": None if undetermined else _meets(fc, code, t, hi, b),
-        "overdue": dl_ord is not None and as_ord > dl_ord,
-        "days_left": dl_ord - as_ord if dl_ord is not None else None,
-        "years_left": years_left,
-        "growth": growth,
-        "growth_required": growth_required,
-        "growth_ratio": growth_ratio,
-        "anticipated_ratio": anticipated,
-    }
-    if order is None:
-        return facts
-    return {name: facts[name] for name in order}
+    if undetermined:
+        t = hi = None
+        projected_satisfied = forecast_satisfied = None
+    else:
+        projected_satisfied = None if projected is None else _meets(projected, code, t, hi, b)
+        forecast_satisfied = None if fc is None else _meets(fc, code, t, hi, b)
+    values = (
+        value,
+        last_date,
+        n,
+        as_ord - last_ord if last_ord >= 0 else None,
+        t,
+        hi,
+        d,
+        undetermined,
+        milestone,
+        cumulative,
+        satisfied,
+        b,
+        bdate,
+        start,
+        deadline,
+        progress,
+        elapsed,
+        elapsed_now,
+        pace,
+        projected,
+        projected_satisfied,
+        fc,
+        fc_date,
+        forecast_satisfied,
+        dl_ord is not None and as_ord > dl_ord,
+        dl_ord - as_ord if dl_ord is not None else None,
+        years_left,
+        growth,
+        growth_required,
+        growth_ratio,
+        anticipated,
+    )
+    if pick is None:
+        return dict(zip(_ORDER, values, strict=True))
+    return dict(zip(order, pick(values), strict=True))

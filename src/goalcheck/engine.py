@@ -1,0 +1,150 @@
+"""Evaluation: facts of each target at a date -> the rule set's compiled classifier -> Results.
+
+:func:`evaluate` judges a whole plan and rolls the results up per initiative, area and plan;
+:func:`evaluate_iter` judges any iterable of targets lazily, one at a time, holding nothing, for
+streams too large for memory.  Both compute only the facts the rule set uses, compile the
+rules once, and leave explanations to be rendered when a result is asked for one.
+
+Evaluation is deterministic: the same plan, date, rule set and parameters give the same
+report, whatever order the measurements were given in (see :mod:`goalcheck.facts`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from goalcheck.errors import EvaluationError
+from goalcheck.facts import compute_facts
+from goalcheck.model import Plan, Target
+from goalcheck.periods import Period, to_date
+from goalcheck.report import Report, Result, Rollup, _Context, make_rollup
+from goalcheck.rules import RuleSet, load_rules
+
+__all__ = ["evaluate", "evaluate_iter", "resolve_as_of"]
+
+RulesArg = str | os.PathLike[str] | RuleSet
+
+
+def resolve_as_of(as_of: dt.date | str | None, plan: Plan | None = None) -> dt.date:
+    """The evaluation date: a date, a period phrase's end, else the plan's date, else today."""
+    if as_of is None:
+        if plan is not None and plan.date is not None:
+            return plan.date
+        return dt.date.today()
+    return to_date(as_of, side="end")
+
+
+def _judge(
+    items: Iterable[tuple[Target, str | None, str | None]],
+    as_of: dt.date,
+    ruleset: RuleSet,
+    parameters: Mapping[str, Any],
+    period: Period | None,
+) -> Iterator[Result]:
+    classify = ruleset.compile(**parameters)
+    context = _Context(ruleset, dict(parameters))
+    names = ruleset.fact_names
+    rule_ids = [rule.id for rule in ruleset.rules]
+    statuses = [rule.status for rule in ruleset.rules]
+    for target, initiative, area in items:
+        facts = compute_facts(target, as_of, names=names, period=period)
+        index = classify(facts)
+        if index < 0:
+            raise EvaluationError(
+                f"no rule of rule set {ruleset.name!r} matched target {target.id!r}; "
+                'end the rule set with a catch-all rule (when = "true")'
+            )
+        yield Result(
+            target.id,
+            target.title,
+            initiative,
+            area,
+            statuses[index],
+            rule_ids[index],
+            facts,
+            index=index,
+            context=context,
+        )
+
+
+def evaluate_iter(
+    targets: Iterable[Target],
+    as_of: dt.date | str,
+    rules: RulesArg = "default",
+    *,
+    period: Period | None = None,
+    **parameters: Any,
+) -> Iterator[Result]:
+    """Judge *targets* one at a time at *as_of* (streaming: nothing is kept).
+
+    A result's ``initiative`` and ``area`` are the target's own fields; *period* gives targets without a start or deadline those of a plan.  Unknown
+    parameters raise :class:`~goalcheck.errors.RuleError` before the first target is read.
+    """
+    day = resolve_as_of(as_of)
+    ruleset = load_rules(rules)
+    ruleset.bind(**parameters)  # fail early, not at the first next()
+    items = ((target, target.initiative, target.area) for target in targets)
+    return _judge(items, day, ruleset, parameters, period)
+
+
+def _located(plan: Plan) -> Iterator[tuple[Target, str | None, str | None]]:
+    area_of = {initiative.id: initiative.area for initiative in plan.initiatives}
+    for target in plan.targets:
+        area = target.area or area_of.get(target.initiative or "")
+        yield target, target.initiative, area
+    for initiative in plan.initiatives:
+        for target in initiative.targets:
+            yield target, initiative.id, initiative.area
+
+
+def evaluate(
+    plan: Plan,
+    as_of: dt.date | str | None = None,
+    rules: RulesArg = "default",
+    **parameters: Any,
+) -> Report:
+    """Judge every target of *plan* at *as_of* with a rule set, and roll the results up.
+
+    *as_of* is a date or a period phrase (its end: "3. kvartal 2009" is 30 September 2009);
+    by default the plan's date, else today.  *rules* is a shipped rule set's name, a path or a
+    :class:`~goalcheck.rules.RuleSet`; keyword arguments override its parameters
+    (``evaluate(plan, pace_tolerance=0.8)``).  Targets without a start or deadline take the
+    plan's period.
+    """
+    day = resolve_as_of(as_of, plan)
+    ruleset = load_rules(rules)
+    ruleset.bind(**parameters)
+    results = tuple(_judge(_located(plan), day, ruleset, parameters, plan.period))
+    return Report(day, ruleset, results, _rollups(plan, results, ruleset))
+
+
+def _rollups(plan: Plan, results: tuple[Result, ...], ruleset: RuleSet) -> tuple[Rollup, ...]:
+    """The plan, then each area, then each initiative, in the plan's order."""
+    by_initiative: dict[str, list[str]] = {}
+    by_area: dict[str, list[str]] = {}
+    for result in results:
+        if result.initiative is not None:
+            by_initiative.setdefault(result.initiative, []).append(result.status)
+        if result.area is not None:
+            by_area.setdefault(result.area, []).append(result.status)
+    rollups = [make_rollup("plan", plan.id, plan.title, (r.status for r in results), ruleset)]
+    area_titles = {area.id: area.title for area in plan.areas}
+    for initiative in plan.initiatives:  # areas named by initiatives but never declared
+        if initiative.area is not None:
+            area_titles.setdefault(initiative.area, "")
+    for area_id, title in area_titles.items():
+        rollups.append(make_rollup("area", area_id, title, by_area.get(area_id, ()), ruleset))
+    for initiative in plan.initiatives:
+        rollups.append(
+            make_rollup(
+                "initiative",
+                initiative.id,
+                initiative.title,
+                by_initiative.get(initiative.id, ()),
+                ruleset,
+            )
+        )
+    return tuple(rollups)
