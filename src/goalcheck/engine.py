@@ -80,8 +80,9 @@ def evaluate_iter(
 ) -> Iterator[Result]:
     """Judge *targets* one at a time at *as_of* (streaming: nothing is kept).
 
-    A result's ``initiative`` and ``area`` are the target's own fields; *period* gives targets without a start or deadline those of a plan.  Unknown
-    parameters raise :class:`~goalcheck.errors.RuleError` before the first target is read.
+    A result's ``initiative`` and ``area`` are the target's own fields; *period* gives
+    targets without a start or deadline those of a plan.  Unknown parameters raise
+    :class:`~goalcheck.errors.RuleError` before the first target is read.
     """
     day = resolve_as_of(as_of)
     ruleset = load_rules(rules)
