@@ -1,0 +1,646 @@
+"""The engine's invariants, each a property test over goalcheck's own strategies.
+
+Each property is a plain ``check_*`` function run by a ``@given`` test; the ``test_mutant_*``
+tests run the same function against a deliberately broken engine (a wrapped
+``compute_facts`` or rollup) and require Hypothesis to find a counterexample, so a property
+that could never fail would show up here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import Phase, assume, example, given, settings
+from hypothesis import strategies as st
+
+import goalcheck.engine
+import goalcheck.facts
+from goalcheck import strategies as gst
+from goalcheck.engine import evaluate, evaluate_iter
+from goalcheck.errors import GoalcheckError
+from goalcheck.model import (
+    Checkpoint,
+    Direction,
+    Measurement,
+    MeasurementKind,
+    Plan,
+    Relative,
+    Target,
+)
+from goalcheck.rules import load_rules
+
+DEFAULT = load_rules("default")
+SEVERITY = {info.id: info.severity for info in DEFAULT.statuses}
+D0, D1 = dt.date(2008, 1, 1), dt.date(2012, 12, 31)
+as_ofs = st.dates(D0, D1)
+real_compute_facts = goalcheck.facts.compute_facts
+
+# Targets over a few years, so measurements, deadlines and as_of dates interact often.
+some_targets = gst.targets(min_date=D0, max_date=D1)
+level_targets = gst.targets(
+    min_date=D0, max_date=D1, accumulation="level", recurrence=False, with_checkpoints=False
+)
+
+
+def judge(target: Target, as_of: dt.date, rules: Any = "default", **params: Any) -> Any:
+    (result,) = evaluate_iter([target], as_of, rules, **params)
+    return result
+
+
+def verdict(target: Target, as_of: dt.date) -> tuple[str, str]:
+    result = judge(target, as_of)
+    return result.status, result.rule
+
+
+def _with(target: Target, measurements: Any) -> Target:
+    return attrs.evolve(target, measurements=tuple(measurements))
+
+
+# --- determinism -------------------------------------------------------------------------
+
+
+def check_determinism(plan: Plan, as_of: dt.date) -> None:
+    first = evaluate(plan, as_of).to_dict()
+    second = evaluate(attrs.evolve(plan), as_of).to_dict()
+    assert first == second
+
+
+@given(gst.plans(targets=some_targets, max_size=4), as_ofs)
+def test_evaluation_is_deterministic(plan: Plan, as_of: dt.date) -> None:
+    check_determinism(plan, as_of)
+
+
+# --- measurement order -------------------------------------------------------------------
+
+# Few distinct dates, so several measurements share a day (the only case where the order
+# they are given in could matter once the model sorts them by date).
+crowded = gst.measurement_histories(
+    min_size=1,
+    max_size=6,
+    min_date=dt.date(2009, 6, 1),
+    max_date=dt.date(2009, 6, 3),
+    min_value=0,
+    max_value=10,
+)
+
+
+def _raw_with(target: Target, measurements: Any) -> Target:
+    """A target holding *measurements* in the given order, as if the model did not sort."""
+    copy = attrs.evolve(target)
+    object.__setattr__(copy, "measurements", tuple(measurements))
+    return copy
+
+
+def check_order_independence(
+    target: Target, history: list[Measurement], data: Any, build: Any = _with
+) -> None:
+    shuffled = data.draw(st.permutations(history), label="shuffled")
+    as_of = data.draw(st.dates(dt.date(2009, 5, 31), dt.date(2009, 12, 31)), label="as_of")
+    one = judge(build(target, sorted(history, key=lambda m: m.date)), as_of)
+    two = judge(build(target, shuffled), as_of)
+    assert (one.status, one.rule, dict(one.facts)) == (two.status, two.rule, dict(two.facts))
+
+
+@given(
+    gst.targets(min_date=dt.date(2009, 1, 1), max_date=dt.date(2009, 12, 31)), crowded, st.data()
+)
+def test_measurement_order_does_not_matter(
+    target: Target, history: list[Measurement], data: Any
+) -> None:
+    check_order_independence(target, history, data)
+
+
+def test_same_day_increments_sum_the_same_in_any_order() -> None:
+    """0.1 + 0.2 + 0.3 != 0.3 + 0.2 + 0.1 in floating point: the sum must not depend on it."""
+    target = Target(
+        id="t",
+        direction="at_least",
+        target=0.6,
+        accumulation="cumulative",
+        deadline=dt.date(2009, 12, 31),
+    )
+    values = (0.1, 0.2, 0.3)
+    verdicts = {
+        verdict(
+            _with(target, [Measurement(dt.date(2009, 6, 1), v) for v in order]),
+            dt.date(2009, 7, 1),
+        )
+        for order in (values, values[::-1], (0.2, 0.1, 0.3))
+    }
+    assert len(verdicts) == 1, verdicts
+
+
+# --- the future is unknown ---------------------------------------------------------------
+
+
+def check_future_ignored(target: Target, as_of: dt.date, data: Any) -> None:
+    later = st.dates(as_of + dt.timedelta(days=1), dt.date(2013, 12, 31))
+    extra_actuals = data.draw(
+        st.lists(st.builds(Measurement, date=later, value=st.floats(0, 1e6)), max_size=3),
+        label="actuals after as_of",
+    )
+    extra_forecasts = data.draw(
+        st.lists(
+            st.builds(
+                Measurement,
+                date=st.dates(D0, dt.date(2013, 12, 31)),
+                value=st.floats(0, 1e6),
+                kind=st.just(MeasurementKind.FORECAST),
+                made_on=later,
+            ),
+            max_size=2,
+        ),
+        label="forecasts made after as_of",
+    )
+    before = judge(target, as_of)
+    after = judge(_with(target, (*target.measurements, *extra_actuals, *extra_forecasts)), as_of)
+    assert (before.status, before.rule, dict(before.facts)) == (
+        after.status,
+        after.rule,
+        dict(after.facts),
+    )
+
+
+@given(some_targets, as_ofs, st.data())
+def test_measurements_after_as_of_change_nothing(
+    target: Target, as_of: dt.date, data: Any
+) -> None:
+    check_future_ignored(target, as_of, data)
+
+
+# --- monotonicity and "met" ------------------------------------------------------------
+
+
+def _latest_actual(target: Target, as_of: dt.date) -> Measurement | None:
+    known = [m for m in target.actuals if m.date <= as_of]
+    return known[-1] if known else None
+
+
+def check_moving_toward_target(target: Target, as_of: dt.date, step: float) -> None:
+    latest = _latest_actual(target, as_of)
+    assume(latest is not None)
+    assert latest is not None
+    moved_value = latest.value + target.direction.sign * step
+    moved = [attrs.evolve(m, value=moved_value) if m is latest else m for m in target.measurements]
+    old, new = verdict(target, as_of), verdict(_with(target, moved), as_of)
+    assert SEVERITY[new[0]] <= SEVERITY[old[0]], (old, new, moved_value)
+
+
+@given(
+    st.sampled_from(["at_least", "at_most", "increase", "decrease"]).flatmap(
+        lambda d: gst.targets(direction=d, min_date=D0, max_date=D1, with_measurements=True)
+    ),
+    as_ofs,
+    st.floats(0, 1e6),
+)
+def test_moving_the_latest_value_toward_the_target_never_worsens(
+    target: Target, as_of: dt.date, step: float
+) -> None:
+    check_moving_toward_target(target, as_of, step)
+
+
+def oracle_satisfied(target: Target, as_of: dt.date) -> bool:
+    """Satisfaction by hand: the latest actual on or before as_of meets the threshold."""
+    known = [m for m in target.actuals if m.date <= as_of]
+    if target.direction is Direction.MILESTONE:
+        return any(m.value >= 1 for m in known)
+    if not known or target.undetermined:
+        return False
+    value, b = known[-1].value, target.baseline
+
+    def resolve(x: float | None) -> float | None:
+        if x is None or target.relative is None:
+            return x
+        assert b is not None
+        return b + x if target.relative is Relative.ABSOLUTE else b * (1 + x / 100)
+
+    t, hi = resolve(target.target), resolve(target.target_high)
+    d = target.direction
+    if d is Direction.AT_LEAST:
+        return value >= t  # type: ignore[operator]
+    if d is Direction.AT_MOST:
+        return value <= t  # type: ignore[operator]
+    if d is Direction.BETWEEN:
+        return t <= value <= hi  # type: ignore[operator]
+    if b is None:
+        return False
+    return value > b if d is Direction.INCREASE else value < b
+
+
+def check_met_iff_satisfied(target: Target, as_of: dt.date) -> None:
+    known = [m for m in target.actuals if m.date <= as_of]
+    # one actual on the latest day (ties keep the less favourable value, a separate rule)
+    assume(not known or sum(m.date == known[-1].date for m in known) == 1)
+    status, _ = verdict(target, as_of)
+    assert (status == "met") == oracle_satisfied(target, as_of), status
+
+
+@given(level_targets, as_ofs)
+@example(
+    Target(
+        id="t",
+        direction="at_least",
+        target=5.0,
+        measurements=[Measurement(dt.date(2009, 1, 1), 5.0)],
+    ),
+    dt.date(2009, 6, 1),
+).via("on the threshold")
+def test_met_exactly_when_satisfied(target: Target, as_of: dt.date) -> None:
+    check_met_iff_satisfied(target, as_of)
+
+
+# --- symmetry: mirroring and scaling -----------------------------------------------------
+
+_MIRROR = {
+    Direction.AT_LEAST: Direction.AT_MOST,
+    Direction.AT_MOST: Direction.AT_LEAST,
+    Direction.INCREASE: Direction.DECREASE,
+    Direction.DECREASE: Direction.INCREASE,
+    Direction.BETWEEN: Direction.BETWEEN,
+}
+
+
+def _neg(x: float | None) -> float | None:
+    return None if x is None else -x
+
+
+def mirrored(target: Target) -> Target:
+    """The same goal on negated values: at least t of v is at most -t of -v."""
+    change = target.relative is not Relative.PERCENT  # a percent change keeps its sign
+    low, high = target.target, target.target_high
+    if target.direction is Direction.BETWEEN:
+        low, high = _neg(high), _neg(low)
+        if not change:
+            low, high = _neg(low), _neg(high)
+    elif change:
+        low = _neg(low)
+    return attrs.evolve(
+        target,
+        direction=_MIRROR[target.direction],
+        target=low,
+        target_high=high,
+        baseline=_neg(target.baseline),
+        checkpoints=tuple(Checkpoint(c.date, -c.value) for c in target.checkpoints),
+        measurements=tuple(attrs.evolve(m, value=-m.value) for m in target.measurements),
+    )
+
+
+def check_mirror(target: Target, as_of: dt.date) -> None:
+    assert verdict(mirrored(target), as_of) == verdict(target, as_of)
+
+
+@given(
+    gst.targets(min_date=D0, max_date=D1).filter(
+        lambda t: (
+            t.direction is not Direction.MILESTONE
+            and not (t.direction is Direction.BETWEEN and t.relative is Relative.PERCENT)
+        )
+    ),
+    as_ofs,
+)
+def test_mirroring_at_least_into_at_most_changes_nothing(target: Target, as_of: dt.date) -> None:
+    check_mirror(target, as_of)
+
+
+def scaled(target: Target, factor: float) -> Target:
+    def s(x: float | None) -> float | None:
+        return None if x is None else x * factor
+
+    percent = target.relative is Relative.PERCENT
+    return attrs.evolve(
+        target,
+        target=target.target if percent else s(target.target),
+        target_high=target.target_high if percent else s(target.target_high),
+        baseline=s(target.baseline),
+        checkpoints=tuple(Checkpoint(c.date, c.value * factor) for c in target.checkpoints),
+        measurements=tuple(attrs.evolve(m, value=m.value * factor) for m in target.measurements),
+    )
+
+
+def check_scaling(target: Target, as_of: dt.date, factor: float) -> None:
+    assert verdict(scaled(target, factor), as_of) == verdict(target, as_of)
+
+
+# Powers of two scale floats exactly, so the property tests the logic, not rounding.
+factors = st.integers(-6, 6).map(lambda k: 2.0**k)
+
+
+@given(
+    gst.targets(min_date=D0, max_date=D1).filter(lambda t: t.direction is not Direction.MILESTONE),
+    as_ofs,
+    factors,
+)
+def test_scaling_values_and_target_changes_nothing(
+    target: Target, as_of: dt.date, factor: float
+) -> None:
+    check_scaling(target, as_of, factor)
+
+
+# --- rollups -----------------------------------------------------------------------------
+
+
+def check_rollups(plan: Plan, as_of: dt.date) -> None:
+    report = evaluate(plan, as_of)
+    area_of = {i.id: i.area for i in plan.initiatives}
+    members: dict[tuple[str, str], list[str]] = {}
+    for result in report:
+        members.setdefault(("plan", plan.id), []).append(result.status)
+        if result.initiative is not None:
+            members.setdefault(("initiative", result.initiative), []).append(result.status)
+            area = area_of.get(result.initiative)
+            if area is not None:
+                members.setdefault(("area", area), []).append(result.status)
+    assert report.rollups, "a plan always has a plan-level rollup"
+    for rollup in report.rollups:
+        statuses = members.get((rollup.level, rollup.id), [])
+        assert sum(rollup.counts.values()) == len(statuses), rollup
+        if statuses:
+            worst = max(SEVERITY[s] for s in statuses)
+            assert rollup.status is not None
+            assert SEVERITY[rollup.status] >= worst, rollup  # never better than the worst
+            assert SEVERITY[rollup.status] == worst, rollup
+
+
+@given(gst.plans(targets=some_targets, max_size=5), as_ofs)
+def test_rollups_are_never_better_than_their_worst_target(plan: Plan, as_of: dt.date) -> None:
+    check_rollups(plan, as_of)
+
+
+# --- arbitrary text never escapes as a Python error --------------------------------------
+
+
+def check_rule_text(when: str, reason: str) -> None:
+    try:
+        rule_set = attrs.evolve(
+            DEFAULT,
+            rules=(
+                *DEFAULT.rules[:-1],
+                attrs.evolve(DEFAULT.rules[0], id="x", when=when, reason_en=reason),
+                DEFAULT.rules[-1],
+            ),
+        )
+        rule_set.compile()
+    except GoalcheckError:
+        return
+
+
+expression_text = st.one_of(
+    st.text(max_size=40),
+    st.lists(
+        st.sampled_from(
+            [
+                "value",
+                "target",
+                "pace",
+                "satisfied",
+                "None",
+                "is",
+                "not",
+                "and",
+                "or",
+                "(",
+                ")",
+                "<",
+                ">=",
+                "==",
+                "+",
+                "-",
+                "*",
+                "/",
+                "**",
+                "1",
+                "0.5",
+                "1e308",
+                "min(",
+                "abs(",
+                ",",
+                "if",
+                "else",
+                "[",
+                "]",
+                ".",
+                "__class__",
+                "lambda",
+                ":",
+                "x",
+                "'a'",
+                "True",
+                "~",
+                "%",
+                "//",
+            ]
+        ),
+        max_size=12,
+    ).map(" ".join),
+)
+
+
+@given(expression_text, st.text(max_size=30))
+def test_rule_compiler_raises_only_goalcheck_errors(when: str, reason: str) -> None:
+    check_rule_text(when, reason)
+
+
+def check_rule_file_text(text: str, tmp_path_factory: Any) -> None:
+    path = tmp_path_factory.mktemp("rules") / "fuzz.toml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_rules(path)
+    except GoalcheckError:
+        return
+
+
+rule_file_text = st.one_of(
+    st.text(max_size=200),
+    st.lists(
+        st.sampled_from(
+            [
+                'name = "x"\n',
+                'version = "1"\n',
+                'hit_policy = "first"\n',
+                'hit_policy = "unique"\n',
+                "[statuses.met]\n",
+                'label_en = "met"\n',
+                "severity = 0\n",
+                "severity = 'high'\n",
+                "[parameters.p]\n",
+                "default = 0.9\n",
+                "[[rules]]\n",
+                'id = "a"\n',
+                'when = "satisfied"\n',
+                'when = "pace >= p"\n',
+                'when = "value."\n',
+                'status = "met"\n',
+                'reason_en = "{value:.0%}"\n',
+                'reason_en = "{nope}"\n',
+                'extends = "default"\n',
+                'extends = "fuzz"\n',
+                "[rules\n",
+                "= = =\n",
+                'description = """\n',
+            ]
+        ),
+        max_size=15,
+    ).map("".join),
+)
+
+
+@given(text=rule_file_text)
+def test_rule_loader_raises_only_goalcheck_errors(
+    text: str, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    check_rule_file_text(text, tmp_path_factory)
+
+
+# --- mutation checks: each property fails on a deliberately broken engine -----------------
+
+MUTANT_SETTINGS = settings(
+    max_examples=300, phases=[Phase.explicit, Phase.generate], derandomize=True, database=None
+)
+
+
+def _fails(test: Callable[..., None], *strategies: Any) -> None:
+    with pytest.raises(AssertionError):
+        MUTANT_SETTINGS(given(*strategies)(test))()
+
+
+@pytest.fixture
+def broken_facts(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., dict]], None]:
+    def install(change: Callable[..., dict]) -> None:
+        def mutant(target: Target, as_of: dt.date, **kwargs: Any) -> dict:
+            facts = real_compute_facts(target, as_of, **kwargs)
+            return change(facts, target, as_of, **kwargs)
+
+        monkeypatch.setattr(goalcheck.engine, "compute_facts", mutant)
+
+    return install
+
+
+def test_mutant_nondeterministic(broken_facts: Any) -> None:
+    calls = iter(range(1 << 30))
+    broken_facts(lambda f, *a, **k: {**f, "satisfied": next(calls) % 2 == 0})
+    _fails(check_determinism, gst.plans(targets=some_targets, min_size=1, max_size=3), as_ofs)
+
+
+def test_mutant_model_that_keeps_input_order() -> None:
+    """With measurements left in input order (a model that does not sort), order matters."""
+
+    def unsorted(target: Target, history: list[Measurement], data: Any) -> None:
+        check_order_independence(target, history, data, build=_raw_with)
+
+    _fails(
+        unsorted,
+        gst.targets(min_date=dt.date(2009, 1, 1), max_date=dt.date(2009, 12, 31)),
+        gst.measurement_histories(
+            min_size=2, max_size=6, min_date=dt.date(2009, 1, 1), max_date=dt.date(2009, 6, 30)
+        ),
+        st.data(),
+    )
+
+
+def test_mutant_sees_the_future(broken_facts: Any) -> None:
+    def peek(facts: dict, target: Target, as_of: dt.date, **kwargs: Any) -> dict:
+        return real_compute_facts(target, dt.date(2099, 1, 1), **kwargs) | {
+            k: facts[k] for k in ("overdue", "days_left") if k in facts
+        }
+
+    broken_facts(peek)
+    _fails(check_future_ignored, some_targets, as_ofs, st.data())
+
+
+def test_mutant_reversed_comparison(broken_facts: Any) -> None:
+    broken_facts(
+        lambda f, *a, **k: {
+            **f,
+            "satisfied": None if f["satisfied"] is None else not f["satisfied"],
+        }
+    )
+    _fails(
+        check_moving_toward_target,
+        gst.targets(direction="at_least", min_date=D0, max_date=D1, with_measurements=True),
+        as_ofs,
+        st.floats(0, 1e6),
+    )
+
+
+def test_mutant_strict_comparison(broken_facts: Any) -> None:
+    def strict(facts: dict, *_: Any, **__: Any) -> dict:
+        if facts.get("satisfied") and facts["value"] == facts["target"]:
+            return {**facts, "satisfied": False}
+        return facts
+
+    broken_facts(strict)
+    _fails(
+        check_met_iff_satisfied,
+        gst.targets(
+            direction="at_least",
+            min_date=D0,
+            max_date=D1,
+            min_value=0,
+            max_value=3,
+            relative=False,
+            accumulation="level",
+            recurrence=False,
+            with_checkpoints=False,
+        ),
+        as_ofs,
+    )
+
+
+def test_mutant_direction_blind(broken_facts: Any) -> None:
+    def blind(facts: dict, *_: Any, **__: Any) -> dict:
+        value, target = facts.get("value"), facts.get("target")
+        if value is None or target is None or facts["direction"] == 0:
+            return facts
+        return {**facts, "satisfied": value >= target}
+
+    broken_facts(blind)
+    _fails(check_mirror, gst.targets(direction="at_least", min_date=D0, max_date=D1), as_ofs)
+
+
+def test_mutant_scale_dependent(broken_facts: Any) -> None:
+    def absolute_gap(facts: dict, *_: Any, **__: Any) -> dict:
+        value, target = facts.get("value"), facts.get("target")
+        if value is None or target is None:
+            return facts
+        return {**facts, "satisfied": abs(value - target) < 1 or bool(facts["satisfied"])}
+
+    broken_facts(absolute_gap)
+    _fails(
+        check_scaling,
+        gst.targets(direction="at_least", relative=False, min_date=D0, max_date=D1, max_value=20),
+        as_ofs,
+        factors,
+    )
+
+
+def test_mutant_optimistic_rollup(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = goalcheck.engine.make_rollup
+
+    def best(level: str, group: str, title: str, statuses: Any, ruleset: Any) -> Any:
+        statuses = list(statuses)
+        rollup = real(level, group, title, statuses, ruleset)
+        if statuses:
+            rollup = attrs.evolve(rollup, status=min(statuses, key=SEVERITY.__getitem__))
+        return rollup
+
+    monkeypatch.setattr(goalcheck.engine, "make_rollup", best)
+    _fails(check_rollups, gst.plans(targets=some_targets, min_size=2, max_size=4), as_ofs)
+
+
+def test_mutant_leaky_compiler(monkeypatch: pytest.MonkeyPatch) -> None:
+    import goalcheck._expr
+
+    real = goalcheck._expr.check
+
+    def leaky(source: str, *args: Any, **kwargs: Any) -> Any:
+        if "(" in source:
+            raise ValueError("unbalanced")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(goalcheck._expr, "check", leaky)
+    with pytest.raises(ValueError):
+        MUTANT_SETTINGS(given(expression_text, st.text(max_size=5))(check_rule_text))()
