@@ -8,6 +8,7 @@ modules.
 from __future__ import annotations
 
 from goalcheck._version import __version__ as _fallback_version
+from goalcheck.engine import evaluate, evaluate_iter
 from goalcheck.errors import (
     EvaluationError,
     GoalcheckError,
@@ -19,6 +20,7 @@ from goalcheck.errors import (
     RuleSetNotFoundError,
     TargetNotFoundError,
 )
+from goalcheck.facts import compute_facts
 from goalcheck.model import (
     Accumulation,
     Area,
@@ -38,6 +40,8 @@ from goalcheck.model import (
     TargetKind,
 )
 from goalcheck.periods import Period, parse_period
+from goalcheck.report import Report, Result, Rollup
+from goalcheck.rules import Rule, RuleSet, StatusInfo, list_rules, load_rules
 
 
 def _version() -> str:
@@ -72,12 +76,23 @@ __all__ = [
     "Problem",
     "Recurrence",
     "Relative",
+    "Report",
+    "Result",
+    "Rollup",
+    "Rule",
     "RuleError",
+    "RuleSet",
     "RuleSetNotFoundError",
+    "StatusInfo",
     "Target",
     "TargetGroup",
     "TargetKind",
     "TargetNotFoundError",
     "__version__",
+    "compute_facts",
+    "evaluate",
+    "evaluate_iter",
+    "list_rules",
+    "load_rules",
     "parse_period",
 ]
