@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
 
@@ -474,3 +476,27 @@ def test_elapsed_share_of_one_day() -> None:
     day = D(2009, 3, 1)
     assert elapsed_share(day, day, day) == 1.0
     assert elapsed_share(day, day, D(2009, 2, 28)) == 0.0
+
+
+# --- the reference page ---------------------------------------------------------------------
+
+REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "reference" / "periods.md"
+_ROW = re.compile(r"^\| `([^`]+)` \| (\d{4}-\d{2}-\d{2}) \| (\d{4}-\d{2}-\d{2}) \|$", re.M)
+
+
+def test_every_example_on_the_reference_page_is_true() -> None:
+    rows = _ROW.findall(REFERENCE.read_text(encoding="utf-8"))
+    assert len(rows) >= 90
+    wrong = [
+        (phrase, str(parse_period(phrase)), f"{start}/{end}")
+        for phrase, start, end in rows
+        if (parse_period(phrase).start, parse_period(phrase).end)
+        != (D.fromisoformat(start), D.fromisoformat(end))
+    ]
+    assert wrong == []
+
+
+def test_the_reference_page_quotes_the_accepted_forms_of_the_message() -> None:
+    text = " ".join(REFERENCE.read_text(encoding="utf-8").split())
+    assert ACCEPTED_FORMS.startswith("2009-09-30, 2009-09, 26.11.09, 24-04-2008, 2009")
+    assert "include 2009-09-30, 2009-09, 26.11.09, 24-04-2008, 2009, 2013-16" in text
