@@ -547,6 +547,10 @@ def test_extends_by_relative_path_and_order(tmp_path: Path) -> None:
         ("[parameters.tolerance]\ndefault = true", "the override must be too"),
         ('[[rules]]\nid = "a"\nwhen = "vaue > 1"', "unknown name 'vaue'"),
         ('extends = "nonexistent-set"', "no rule set named"),
+        (
+            "[parameters.tolerence]\ndefault = 1.0",
+            "parameter 'tolerence' is new here but no rule uses it (did you mean 'tolerance'?)",
+        ),
     ],
 )
 def test_extends_problems_are_located_in_the_child(

@@ -7,6 +7,7 @@ modules.
 
 from __future__ import annotations
 
+from goalcheck._io import dump_plan, load_csv, load_plan, write_plan
 from goalcheck._version import __version__ as _fallback_version
 from goalcheck.engine import evaluate, evaluate_iter
 from goalcheck.errors import (
@@ -90,9 +91,13 @@ __all__ = [
     "TargetNotFoundError",
     "__version__",
     "compute_facts",
+    "dump_plan",
     "evaluate",
     "evaluate_iter",
     "list_rules",
+    "load_csv",
+    "load_plan",
     "load_rules",
     "parse_period",
+    "write_plan",
 ]

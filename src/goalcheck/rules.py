@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
-import importlib
 import keyword
 import os
 import re
 import string
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from goalcheck import _expr
+from goalcheck._resources import shipped_rules_dir
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import (
     EvaluationError,
@@ -182,15 +180,9 @@ class RuleSet:
         checked, templates, problems = _check_rule_set(self)
         if problems:
             raise RuleError(problems)
-        names: set[str] = set()
-        for item in checked:
-            names |= item.names
-        for pair in templates:
-            for pieces in pair:
-                names.update(name for _, name, _ in pieces if name)
         object.__setattr__(self, "_checked", tuple(checked))
         object.__setattr__(self, "_templates", tuple(templates))
-        object.__setattr__(self, "fact_names", frozenset(names & FACTS.keys()))
+        object.__setattr__(self, "fact_names", self.used_names() & FACTS.keys())
 
     # -- lookups ------------------------------------------------------------------------------
 
@@ -226,6 +218,16 @@ class RuleSet:
                 return rule
         known = [rule.id for rule in self.rules]
         raise KeyError(f"unknown rule {rule_id!r}{did_you_mean(rule_id, known)}")
+
+    def used_names(self) -> frozenset[str]:
+        """Every fact and parameter the conditions and reason templates use."""
+        names: set[str] = set()
+        for item in self._checked:
+            names |= item.names
+        for pair in self._templates:
+            for pieces in pair:
+                names.update(name for _, name, _ in pieces if name)
+        return frozenset(names)
 
     def rule_names(self, index: int) -> frozenset[str]:
         """The facts and parameters rule *index*'s condition reads."""
@@ -545,14 +547,7 @@ def _parse_template(text: object, types: Mapping[str, str]) -> tuple[_Piece, ...
 
 def _shipped_dir() -> Path:
     """Where the shipped rule sets are: in the wheel (goalcheck/_rules) or the checkout."""
-    try:
-        module = importlib.import_module("goalcheck._resources")
-    except ImportError:
-        packaged = resources.files("goalcheck") / "_rules"
-        if packaged.is_dir():
-            return Path(str(packaged))
-        return Path(__file__).resolve().parents[2] / "rules"
-    return Path(module.shipped_rules_dir())
+    return shipped_rules_dir()
 
 
 def _shipped() -> dict[str, Path]:
@@ -647,6 +642,8 @@ def _load_cached(path: Path, shown: str) -> RuleSet:
 
 
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
+    import tomllib  # imported lazily: most runs load one rule set, once
+
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as error:
@@ -785,6 +782,16 @@ class _Builder:
         except RuleError as error:
             self.problems.extend(error.problems)
             rule_set = None
+        if rule_set is not None and parent is not None:
+            # A new parameter nothing uses is most likely a misspelt override.
+            used = rule_set.used_names()
+            for name in parameters:
+                if name not in parent.parameters and name not in used:
+                    hint = did_you_mean(name, parent.parameters)
+                    self.problem(
+                        f"parameter {name!r} is new here but no rule uses it{hint}",
+                        f"parameters.{name}",
+                    )
         if self.problems:
             raise RuleError(self.problems)
         assert rule_set is not None
