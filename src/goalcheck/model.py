@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import attrs
@@ -459,27 +459,68 @@ class Plan:
         raise TargetNotFoundError(f"no target {target_id!r}" + did_you_mean(target_id, ids))
 
 
-def validate_plan(plan: Plan, *, file: str | None = None) -> list[Problem]:
-    """Problems across objects: duplicate ids, unknown areas and ``contributes_to`` targets."""
+Locate = Callable[[str], tuple[str | None, str | None]]
+"""Maps a location in a whole plan (``initiatives[3].targets[0].id``) to (file, location)."""
+
+
+def validate_plan(
+    plan: Plan,
+    *,
+    file: str | None = None,
+    locate: Locate | None = None,
+    also_known: Collection[str] = (),
+) -> list[Problem]:
+    """Problems across objects: duplicate ids, unknown areas and ``contributes_to`` targets.
+
+    Locations are key paths in *plan*, in *file*.  A loader that merged several files (or
+    read CSV rows) passes *locate* to turn them into its own; *also_known* are target ids
+    that exist in the input but could not be built (their own problems are reported), so
+    that references to them are not reported as unknown as well.
+    """
+
+    def at(location: str) -> tuple[str | None, str | None]:
+        return locate(location) if locate is not None else (file, location)
+
+    def problem(message: str, location: str) -> Problem:
+        return Problem(message, *at(location))
+
+    def first_at(location: str, other: str) -> str:
+        first_file, first = at(location)
+        here_file, _ = at(other)
+        if first_file is not None and first_file != here_file:
+            return f"{first_file}:{first}"
+        return str(first)
+
     problems: list[Problem] = []
     area_ids = [area.id for area in plan.areas]
-    seen: dict[str, str] = {}
     for i, area in enumerate(plan.areas):
-        if area_ids.index(area.id) != i:
-            problems.append(Problem(f"duplicate area id {area.id!r}", file, f"areas[{i}].id"))
+        first_area = area_ids.index(area.id)
+        if first_area != i:
+            problems.append(
+                problem(
+                    f"duplicate area id {area.id!r} (first at "
+                    f"{first_at(f'areas[{first_area}]', f'areas[{i}]')})",
+                    f"areas[{i}].id",
+                )
+            )
     initiative_ids: dict[str, int] = {}
     for i, initiative in enumerate(plan.initiatives):
+        here = f"initiatives[{i}]"
         if initiative.id in initiative_ids:
+            first = f"initiatives[{initiative_ids[initiative.id]}]"
             problems.append(
-                Problem(f"duplicate initiative id {initiative.id!r}", file, f"initiatives[{i}].id")
+                problem(
+                    f"duplicate initiative id {initiative.id!r} "
+                    f"(first at {first_at(first, here)})",
+                    f"{here}.id",
+                )
             )
         initiative_ids.setdefault(initiative.id, i)
         if initiative.area is not None and initiative.area not in area_ids:
             problems.append(
-                Problem(
+                problem(
                     f"unknown area {initiative.area!r}" + did_you_mean(initiative.area, area_ids),
-                    file,
-                    f"initiatives[{i}].area",
+                    f"{here}.area",
                 )
             )
     located: list[tuple[str, Target]] = [(f"targets[{j}]", t) for j, t in enumerate(plan.targets)]
@@ -487,25 +528,29 @@ def validate_plan(plan: Plan, *, file: str | None = None) -> list[Problem]:
         located += [
             (f"initiatives[{i}].targets[{j}]", t) for j, t in enumerate(initiative.targets)
         ]
+    seen: dict[str, str] = {}
     for where, target in located:
         if target.id in seen:
             problems.append(
-                Problem(
-                    f"duplicate target id {target.id!r} (first at {seen[target.id]})",
-                    file,
+                problem(
+                    f"duplicate target id {target.id!r} "
+                    f"(first at {first_at(seen[target.id], where)})",
                     f"{where}.id",
                 )
             )
         else:
             seen[target.id] = where
+    known = set(seen) | set(also_known)
     target_ids = list(seen)
-    for where, target in located:
-        ref = target.contributes_to
-        if ref is not None and ref not in seen:
+    references = [(where, target.contributes_to) for where, target in located]
+    references += [
+        (f"initiatives[{i}]", ini.contributes_to) for i, ini in enumerate(plan.initiatives)
+    ]
+    for where, ref in references:
+        if ref is not None and ref not in known:
             problems.append(
-                Problem(
+                problem(
                     f"contributes_to names unknown target {ref!r}" + did_you_mean(ref, target_ids),
-                    file,
                     f"{where}.contributes_to",
                 )
             )
