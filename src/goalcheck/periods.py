@@ -168,8 +168,8 @@ def whole_months(a: dt.date, b: dt.date) -> int:
     if b < a:
         return -whole_months(b, a)
     n = (b.year - a.year) * 12 + b.month - a.month
-    if n > 0 and a + relativedelta(months=n) > b:
-        n -= 1
+    if n > 0 and (b.day < a.day if a.day <= 28 else a + relativedelta(months=n) > b):
+        n -= 1  # (a day <= 28 exists in every month, so only later days need relativedelta)
     return n
 
 
