@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import pytest
 
@@ -252,6 +253,31 @@ def test_the_source_length_is_capped() -> None:
 def test_deep_nesting_and_huge_sources_fail_cleanly(source: str) -> None:
     # Never RecursionError or MemoryError: a located problem instead.
     assert problems(source)
+
+
+def _nested_ifs(levels: int) -> str:
+    source = "satisfied"
+    for _ in range(levels):
+        source = f"(overdue if {source} else satisfied)"
+    return source
+
+
+def _nested_equalities(levels: int) -> str:
+    source = "satisfied"
+    for _ in range(levels):
+        source = f"((value > 1) == {source})"
+    return source
+
+
+@pytest.mark.parametrize("build", [_nested_ifs, _nested_equalities])
+def test_conditions_whose_code_would_explode_are_refused(build: Any) -> None:
+    # Negation normal form duplicates if-tests and compared conditions; nesting them would
+    # make the generated code grow exponentially, so the checker bounds it first.
+    (found,) = problems(build(14))
+    assert "too complex to compile" in found[0]
+    small = _expr.check(build(3), TYPES)
+    source = _expr.generate_source([small.tree], ["overdue", "satisfied", "value"], {})
+    assert len(source) < 20_000
 
 
 def test_nesting_up_to_the_cap_is_fine() -> None:

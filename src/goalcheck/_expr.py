@@ -33,6 +33,7 @@ from goalcheck.errors import EvaluationError, did_you_mean
 
 __all__ = [
     "FUNCTIONS",
+    "MAX_COST",
     "MAX_DEPTH",
     "MAX_INT",
     "MAX_NODES",
@@ -52,6 +53,8 @@ MAX_SOURCE = 1000
 MAX_NODES = 200
 #: Deepest nesting of syntax-tree nodes in one condition.
 MAX_DEPTH = 32
+#: Largest compiled size of one condition, in generated terms (see _Cost).
+MAX_COST = 500
 #: Largest integer literal (larger numbers must be written as floats, e.g. ``1e20``).
 MAX_INT = 10**15
 
@@ -180,6 +183,10 @@ def check(source: str, types: Mapping[str, str], *, want: str = BOOL) -> Checked
         )
     if checker.problems:
         raise ExprError(sorted(checker.problems, key=lambda p: (p[1] or 0, p[2] or 0)))
+    if _Cost().cond(tree.body) > MAX_COST:
+        raise ExprError(
+            [("the condition is too complex to compile; split it into simpler rules", 1, 1)]
+        )
     return Checked(source, tree.body, frozenset(checker.names), kind)
 
 
@@ -427,6 +434,64 @@ class _Checker:
             return _ERROR if kind == _ERROR else NUMBER
         kinds = [self.expect(arg, NUMBER, f"each argument of {func.id}()") for arg in node.args]
         return _ERROR if _ERROR in kinds else NUMBER
+
+
+class _Cost:
+    """An upper bound on the size of the code _Gen emits for a checked tree.
+
+    Negation normal form evaluates some subtrees twice (the test of ``a if t else b`` both
+    as ``t`` and as ``not t``; a true/false value used in ``==`` both ways), so nesting them
+    could make the generated code grow exponentially.  Memoised, this bound takes linear time
+    and lets the checker refuse such conditions before any code is generated.
+    """
+
+    def __init__(self) -> None:
+        self.memo: dict[tuple[int, str], int] = {}
+
+    def cond(self, node: ast.expr) -> int:
+        return self._get(node, "cond")
+
+    def val(self, node: ast.expr) -> int:
+        return self._get(node, "val")
+
+    def _get(self, node: ast.expr, kind: str) -> int:
+        key = (id(node), kind)
+        cost = self.memo.get(key)
+        if cost is None:
+            cost = self._cond(node) if kind == "cond" else self._val(node)
+            self.memo[key] = cost = min(cost, 10**9)
+        return cost
+
+    def _cond(self, node: ast.expr) -> int:
+        if isinstance(node, ast.BoolOp):
+            return 1 + sum(self.cond(value) for value in node.values)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return self.cond(node.operand)
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            # Middle operands of a chain appear in two comparisons.
+            return 1 + sum(
+                self.val(item) * (1 if i in (0, len(operands) - 1) else 2)
+                for i, item in enumerate(operands)
+            )
+        if isinstance(node, ast.IfExp):
+            return 1 + 2 * self.cond(node.test) + self.cond(node.body) + self.cond(node.orelse)
+        return 1
+
+    def _val(self, node: ast.expr) -> int:
+        if isinstance(node, ast.Name | ast.Constant):
+            return 1
+        if getattr(node, _TYPE_ATTRIBUTE, None) == BOOL:
+            return 1 + 2 * self.cond(node)
+        if isinstance(node, ast.BinOp):
+            return 1 + self.val(node.left) + self.val(node.right)
+        if isinstance(node, ast.UnaryOp):
+            return 1 + self.val(node.operand)
+        if isinstance(node, ast.Call):
+            return 1 + sum(self.val(arg) for arg in node.args)
+        if isinstance(node, ast.IfExp):
+            return 1 + 2 * self.cond(node.test) + self.val(node.body) + self.val(node.orelse)
+        return 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -734,17 +799,6 @@ class _Gen:
         return "(" + " and ".join([*guards, test]) + ")"
 
 
-def _reads(names: Iterable[str]) -> list[str]:
-    ordered = sorted(names)
-    if not ordered:
-        return []
-    lines = ["    try:"]
-    lines += [f"        {name} = _f[{name!r}]" for name in ordered]
-    lines += ["    except _KeyError:", "        _g = _f.get"]
-    lines += [f"        {name} = _g({name!r})" for name in ordered]
-    return lines
-
-
 def generate_source(
     trees: Iterable[ast.expr],
     facts: Iterable[str],
@@ -752,16 +806,35 @@ def generate_source(
     *,
     hit_policy: str = "first",
 ) -> str:
-    """Python source of ``_classify(_f) -> int`` for checked *trees* (and its safe twin)."""
+    """Python source of ``_classify(_f) -> int`` for checked *trees*, and its safe twin.
+
+    The fast form reads each fact (``_f["pace"]``) just before the first rule that needs it,
+    so a rule set whose early rules decide most targets reads few facts, and uses plain
+    operators.  A missing fact (``KeyError``) or an overflow (``ArithmeticError``) sends the
+    call to the safe form, which reads every fact with ``.get`` and does its arithmetic
+    through overflow-safe helpers; both give the same answers where the fast one finishes.
+    """
     trees = list(trees)
+    known = set(facts)
     parts = []
     for safe in (False, True):
         gen = _Gen(constants, safe=safe)
         name = "_classify_safe" if safe else "_classify"
-        lines = [f"def {name}(_f):", *_reads(facts), "    try:"]
+        lines = [f"def {name}(_f):"]
+        if safe:
+            used = sorted(known.intersection(set().union(*map(_names, trees))))
+            if used:
+                lines.append("    _g = _f.get")
+                lines += [f"    {fact} = _g({fact!r})" for fact in used]
+        lines.append("    try:")
         if hit_policy == "unique":
             lines.append("        _m = -1")
+        read: set[str] = set()
         for index, tree in enumerate(trees):
+            if not safe:
+                needed = sorted((known & _names(tree)) - read)
+                lines += [f"        {fact} = _f[{fact!r}]" for fact in needed]
+                read.update(needed)
             lines.append(f"        if {gen.cond(tree, False)}:")
             if hit_policy == "unique":
                 lines.append(f"            if _m >= 0: _clash(_m, {index})")
@@ -770,10 +843,15 @@ def generate_source(
                 lines.append(f"            return {index}")
         lines.append("        return _m" if hit_policy == "unique" else "        return -1")
         if not safe:
-            lines += ["    except _ArithmeticError:", "        return _classify_safe(_f)"]
-        else:
-            lines += ["    except _ArithmeticError:", "        _bad_types(_f)", "        raise"]
-        lines += ["    except _TypeError:", "        _bad_types(_f)", "        raise"]
+            lines += [
+                "    except (_KeyError, _ArithmeticError):",
+                "        return _classify_safe(_f)",
+            ]
+        lines += [
+            "    except _TypeError:" if not safe else "    except (_TypeError, _ArithmeticError):",
+            "        _bad_types(_f)",
+            "        raise",
+        ]
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n"
 
@@ -842,7 +920,9 @@ def compile_rule_tests(
         gen = _Gen(constants, safe=True)
         used = sorted(name for name in _names(tree) if name in fact_types)
         lines.append(f"def _r{index}(_f):")
-        lines += _reads(used)
+        if used:
+            lines.append("    _g = _f.get")
+            lines += [f"    {fact} = _g({fact!r})" for fact in used]
         lines.append(f"    return True if {gen.cond(tree, False)} else False")
         lines.append("")
     namespace = _exec("\n".join(lines) + "\n", label, {})
