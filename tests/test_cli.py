@@ -238,11 +238,11 @@ def test_param_overrides_a_rule_parameter(capsys: pytest.CaptureFixture[str]) ->
     base = ["evaluate", PLAN, *AS_OF, "--format", "json"]
     _, out, _ = run(capsys, *base)
     before = {r["id"]: r["status"] for r in json.loads(out)["results"]}
-    code, out, _ = run(capsys, *base, "--param", "pace_tolerance=5")
+    code, out, _ = run(capsys, *base, "--param", "max_staleness_days=-1")
     after = {r["id"]: r["status"] for r in json.loads(out)["results"]}
     assert code == 0
     assert before["1.2"] == "on_track"
-    assert after["1.2"] != "on_track"  # a pace of 2.4 is no longer enough
+    assert after["1.2"] == "not_evaluable"  # every measurement now counts as stale
 
 
 def test_explain_shows_facts_rules_and_verdict(capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import goalcheck
@@ -202,7 +202,8 @@ def test_html_is_self_contained_and_well_nested(plan: Plan, report: Report) -> N
     for _, attrs in tags.seen:
         assert "src" not in attrs
         assert not str(attrs.get("href") or "").startswith("http")
-    assert re.findall(r"https?://", text) == ["http://www.w3.org/2000/svg"] * text.count("<svg")
+    urls = re.findall(r"https?://[^\s\"'<>]*", text)
+    assert urls == ["http://www.w3.org/2000/svg"] * text.count("<svg")  # a namespace, not fetched
     assert "@media print" in text
 
 
@@ -213,7 +214,7 @@ def test_html_has_summary_sections_badges_bars_and_charts(plan: Plan, report: Re
     assert classes.count("area") == 2
     assert classes.count("initiative") == 3
     assert sum("badge" in c.split() for c in classes) >= len(report)
-    assert classes.count("bar") >= 4
+    assert classes.count("bar") == 3  # the targets with a progress fact: 1.1, 1.2, 2.1
     charts = [a for t, a in tags.seen if t == "svg"]
     # targets with measurements (1.1, 1.2, 2.1, 3.1, 3.3) get a chart
     assert len(charts) == 5
@@ -245,6 +246,7 @@ def test_render_without_the_plan(report: Report) -> None:
         assert render(report, fmt, "da")  # no charts, but every format works
 
 
+@settings(max_examples=20)  # whole plans are large; 20 keep the suite fast
 @given(gs.plans(), st.sampled_from(["en", "da"]))
 def test_any_plan_renders_in_every_format(plan: Plan, lang: str) -> None:
     report = evaluate(plan, dt.date(2015, 6, 30))
