@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+import unicodedata
 from typing import Final, Literal
 
 import attrs
@@ -613,7 +614,9 @@ def _parse(s: str, depth: int = 0, *, ranges: bool = True) -> _Span | None:
 
 
 def _normalize(text: str) -> str:
-    return " ".join(text.lower().translate(_DASHES).split()).strip(_STRIP)
+    """Lower case, NFC (a decomposed "å" from a Mac is one letter), one kind of space."""
+    text = unicodedata.normalize("NFC", text).lower().translate(_DASHES)
+    return " ".join(text.split()).strip(_STRIP)
 
 
 def _quote(text: str) -> str:
