@@ -102,7 +102,7 @@ def render_chart(row: Row, as_of: dt.date, lang: str) -> str:
         values.append(baseline)
     if projected is not None and deadline is not None:
         values.append(projected)
-    x0, x1 = min(dates), max(dates)
+    first_day, last_day = x0, x1 = min(dates), max(dates)
     if x0 == x1:
         x0, x1 = x0 - dt.timedelta(days=30), x1 + dt.timedelta(days=30)
     margin = dt.timedelta(days=max(1, round((x1 - x0).days * 0.03)))
@@ -112,6 +112,7 @@ def render_chart(row: Row, as_of: dt.date, lang: str) -> str:
         y0 = 0.0
     if y0 == y1:
         y0, y1 = y0 - 1, y1 + 1
+    low, high_value = y0, y1
     pad = (y1 - y0) * 0.08
     y0, y1 = (y0 if y0 == 0 else y0 - pad), y1 + pad
     span = (x1 - x0).days
@@ -192,12 +193,16 @@ def render_chart(row: Row, as_of: dt.date, lang: str) -> str:
             f"{escape(fmt_number(value, lang))}</title></polygon>"
         )
     base = _TOP + plot_h
-    parts.append(f'<text class="axis" x="{_LEFT}" y="{base + 12}">{x0.isoformat()}</text>')
     parts.append(
-        f'<text class="axis" x="{_LEFT + plot_w}" y="{base + 12}" text-anchor="end">'
-        f"{x1.isoformat()}</text>"
+        f'<text class="axis" x="{_num(x(first_day))}" y="{base + 12}">'
+        f"{first_day.isoformat()}</text>"
     )
-    parts += _y_labels(y0, y1, [y(v) for v in (goal, high) if v is not None], y, lang)
+    parts.append(
+        f'<text class="axis" x="{_num(x(last_day))}" y="{base + 12}" text-anchor="end">'
+        f"{last_day.isoformat()}</text>"
+    )
+    goal_marks = [y(v) for v in (goal, high) if v is not None]
+    parts += _y_labels(low, high_value, goal_marks, y, lang)
     legend = []
     if actuals:
         legend.append(("actual", "legend-actual"))

@@ -8,6 +8,7 @@ the explanation and a small chart.  Print CSS keeps cards whole and colours on p
 
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 from goalcheck._export._labels import fmt_number, fmt_percent, label
@@ -123,8 +124,11 @@ def _facts(row: Row, view: View) -> str:
         items[-1] = (items[-1][0], label("not_set", lang))
     elif row.target is not None and row.target.unit:
         items[-1] = (items[-1][0], f"{items[-1][1]} {row.target.unit}")
-    if row.target is not None and row.target.deadline is not None:
-        items.append((label("deadline", lang), row.target.deadline.isoformat()))
+    deadline = row.fact("deadline")
+    if not isinstance(deadline, dt.date) and row.target is not None:
+        deadline = row.target.deadline
+    if isinstance(deadline, dt.date):
+        items.append((label("deadline", lang), deadline.isoformat()))
     forecast = row.number("forecast")
     if forecast is not None:
         items.append((label("forecast", lang).capitalize(), fmt_number(forecast, lang)))
