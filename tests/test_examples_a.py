@@ -477,3 +477,13 @@ def test_document_verdicts_vs_engine(name: str) -> None:
     assert (agree, len(stated)) == AGREEMENT[name]
     differ = {tid: (stated[tid], engine[tid]) for tid in stated if stated[tid] != engine[tid]}
     assert differ == DISAGREEMENTS[name]
+
+
+@pytest.mark.parametrize("name", [Q3, JK])
+def test_examples_round_trip_through_toml(name: str, tmp_path: Path) -> None:
+    plan = _load(name)
+    path = tmp_path / "plan.toml"
+    goalcheck.write_plan(plan, path)
+    again = goalcheck.load_plan(path)
+    assert again == plan
+    assert goalcheck.dump_plan(again) == goalcheck.dump_plan(plan)
