@@ -217,6 +217,16 @@ def test_multi_line_conditions_report_line_and_column() -> None:
     assert found[1] == 2
 
 
+def test_indented_multi_line_conditions() -> None:
+    source = "\n    value >= 10\n    and satisfied\n"
+    assert matches(source, {"value": 10, "satisfied": True})
+    (found,) = problems("\n    value >= 10\n    and satisfeid\n")
+    assert found[1:] == (3, 9)
+    (found,) = problems("  ø > 1 and (")
+    assert found[0].startswith("syntax error")
+    assert found[1:] == (1, 13)  # the unclosed bracket
+
+
 def test_every_problem_in_one_condition_is_reported() -> None:
     found = problems("vaue > 1 and pase < 2 and value.x")
     assert len(found) == 3

@@ -207,17 +207,26 @@ def _bracket_depth(source: str) -> int:
     return deepest
 
 
-def _parse(source: str) -> ast.Expression:
-    # A condition may span lines (a TOML multi-line string): parse it as one line, which
-    # keeps every character at its index, and map positions back with _locate.
+def _flatten(source: str) -> tuple[str, int]:
+    """The condition as one line without leading blanks, and how many blanks were dropped.
+
+    A condition may span lines (a TOML multi-line string) and be indented.  Newlines become
+    spaces, which keeps every character at its index, so positions map back with _locate.
+    """
     flat = source.replace("\r", " ").replace("\n", " ")
+    stripped = flat.lstrip()
+    return stripped, len(flat) - len(stripped)
+
+
+def _parse(source: str) -> ast.Expression:
+    flat, shift = _flatten(source)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return ast.parse(flat, "<rule>", mode="eval")
     except SyntaxError as error:
         message = (error.msg or "invalid syntax").split(" (<rule>")[0]
-        line, column = _locate(source, max(0, (error.offset or 1) - 1))
+        line, column = _locate(source, max(0, (error.offset or 1) - 1) + shift)
         raise ExprError([(f"syntax error: {message}", line, column)]) from None
     except (ValueError, RecursionError, MemoryError) as error:
         message = f"cannot parse the condition: {error or 'too complex'}"
@@ -255,10 +264,10 @@ def _position(source: str, node: ast.AST) -> tuple[int | None, int | None]:
     offset = getattr(node, "col_offset", None)
     if offset is None:
         return None, None
-    flat = source.replace("\r", " ").replace("\n", " ")
+    flat, shift = _flatten(source)
     # ast offsets count UTF-8 bytes; users count characters.
     index = len(flat.encode("utf-8")[:offset].decode("utf-8", errors="ignore"))
-    return _locate(source, index)
+    return _locate(source, index + shift)
 
 
 class _Checker:
