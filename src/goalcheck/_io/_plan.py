@@ -32,7 +32,15 @@ from goalcheck._io._structure import (
 from goalcheck.errors import PlanError, Problem, did_you_mean
 from goalcheck.model import Initiative, Measurement, Plan, Target, validate_plan
 
-__all__ = ["Located", "Loose", "Parts", "assemble", "load_plan", "load_toml_files"]
+__all__ = [
+    "Located",
+    "Loose",
+    "Parts",
+    "assemble",
+    "load_plan",
+    "load_toml_files",
+    "loads_plan",
+]
 
 StrPath = str | os.PathLike[str]
 
@@ -119,16 +127,19 @@ def load_plan(path: StrPath) -> Plan:
 _AT = re.compile(r" \(at (line \d+, column \d+|end of document)\)$")
 
 
-def read_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
-    """A TOML document, or ``None`` after recording why it cannot be read."""
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        problems.add(f"cannot read the file: {error.strerror or error}", None)
-        return None
-    except UnicodeDecodeError as error:
-        problems.add(f"not UTF-8 text (byte {error.start} cannot be decoded)", None)
-        return None
+def read_toml(path: Path | str, problems: Problems) -> dict[str, Any] | None:
+    """A TOML document (from a file, or given as text), or ``None`` after recording why not."""
+    if isinstance(path, str):
+        text = path
+    else:
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except OSError as error:
+            problems.add(f"cannot read the file: {error.strerror or error}", None)
+            return None
+        except UnicodeDecodeError as error:
+            problems.add(f"not UTF-8 text (byte {error.start} cannot be decoded)", None)
+            return None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -140,16 +151,23 @@ def read_toml(path: Path, problems: Problems) -> dict[str, Any] | None:
         return None
 
 
-def load_toml_files(files: list[tuple[Path, str]], directory: str | None) -> Plan:
-    """Merge the plan files *files* (path, name to show); *directory* names the whole."""
+def loads_plan(text: str, file: str | None = None) -> Plan:
+    """A plan from the text of one TOML document; *file* names it in problems."""
+    return load_toml_files([(text, file or "<string>")], None)
+
+
+def load_toml_files(files: list[tuple[Path | str, str]], directory: str | None) -> Plan:
+    """Merge the plan files *files* (path or text, name to show); *directory* names them."""
     parts = Parts()
     shapes = field_shapes(Plan)
     scalar_keys = [name for name, shape in shapes.items() if shape.form != "tables"]
     known_keys = [*shapes, "measurements"]
     scalars: list[tuple[str, dict[str, Any], Problems]] = []
+    unreadable = False
     for path, shown in files:
         problems = Problems(shown)
         data = read_toml(path, problems)
+        unreadable = unreadable or data is None
         if data is not None:
             for key in data:
                 if key not in known_keys:
@@ -170,7 +188,7 @@ def load_toml_files(files: list[tuple[Path, str]], directory: str | None) -> Pla
                     next(iter(mine)),
                 )
             )
-    elif not scalars:
+    elif not scalars and not unreadable:  # (an unreadable file may be the one that sets it)
         parts.problems.append(
             Problem(
                 "no file sets the plan's id (and other plan-level keys)",
