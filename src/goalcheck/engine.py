@@ -12,6 +12,7 @@ report, whatever order the measurements were given in (see :mod:`goalcheck.facts
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
@@ -65,8 +66,8 @@ def _judge(
             statuses[index],
             rule_ids[index],
             facts,
-            index=index,
-            context=context,
+            index,
+            context,
         )
 
 
@@ -118,7 +119,15 @@ def evaluate(
     day = resolve_as_of(as_of, plan)
     ruleset = load_rules(rules)
     ruleset.bind(**parameters)
-    results = tuple(_judge(_located(plan), day, ruleset, parameters, plan.period))
+    # The results are kept and none of them is part of a reference cycle, so the cyclic
+    # garbage collector would only walk the growing pile again and again: pause it meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        results = tuple(_judge(_located(plan), day, ruleset, parameters, plan.period))
+    finally:
+        if collecting:
+            gc.enable()
     return Report(day, ruleset, results, _rollups(plan, results, ruleset))
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection
-from operator import itemgetter
 
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
@@ -94,37 +93,39 @@ _ORDER: tuple[str, ...] = (
 if len(_ORDER) != len(FACT_NAMES) or set(_ORDER) != FACT_NAMES:  # pragma: no cover
     raise ImportError("goalcheck.facts._ORDER is out of step with the fact vocabulary")
 
-_Pick = Callable[[tuple[object, ...]], tuple[object, ...]]
-_Plan = tuple[tuple[str, ...], _Pick | None, bool, bool, bool, bool]
+_Build = Callable[[tuple[object, ...]], dict[str, object]]
+_Plan = tuple[_Build, bool, bool, bool, bool]
 _PLANS: dict[frozenset[str] | None, _Plan] = {}
 
 
+def _builder(names: tuple[str, ...]) -> _Build:
+    """A function building the dict of *names* from the values tuple in one dict display.
+
+    Generated from fact names only (checked against the vocabulary), never from user text;
+    it is the cheapest way to build a dict of a caller-chosen subset of keys.
+    """
+    items = ", ".join(f"{name!r}: v[{_ORDER.index(name)}]" for name in names)
+    namespace: dict[str, object] = {}
+    exec(f"def build(v):\n    return {{{items}}}\n", namespace)
+    build: _Build = namespace["build"]  # type: ignore[assignment]
+    return build
+
+
 def _plan(names: frozenset[str] | None) -> _Plan:
-    """Which facts to return, how to pick them, and which costly groups they need."""
+    """How to build the requested facts, and which costly groups they need (cached)."""
     plan = _PLANS.get(names)
     if plan is not None:
         return plan
     if names is None:
-        plan = (_ORDER, None, True, True, True, True)
+        plan = (_builder(_ORDER), True, True, True, True)
     else:
         unknown = sorted(names - FACT_NAMES)
         if unknown:
             raise EvaluationError(
                 f"unknown fact {unknown[0]!r}" + did_you_mean(unknown[0], FACT_NAMES)
             )
-        order = tuple(name for name in _ORDER if name in names)
-        indices = [_ORDER.index(name) for name in order]
-        pick: _Pick
-        if len(indices) == 1:
-            only = indices[0]
-            pick = lambda values: (values[only],)  # noqa: E731
-        elif indices:
-            pick = itemgetter(*indices)
-        else:
-            pick = lambda values: ()  # noqa: E731
         plan = (
-            order,
-            pick,
+            _builder(tuple(name for name in _ORDER if name in names)),
             bool(names & _PROJECTION),
             bool(names & _GROWTH),
             bool(names & _FORECAST),
@@ -169,8 +170,11 @@ def compute_facts(
     """
     if type(as_of) is not _DATE:
         as_of = to_date(as_of)
-    key = names if names is None or isinstance(names, frozenset) else frozenset(names)
-    order, pick, need_projection, need_growth, need_forecast, need_years_left = _plan(key)
+    try:
+        plan = _PLANS[names]  # type: ignore[index]
+    except (KeyError, TypeError):  # first use of this name set, or not a frozenset
+        plan = _plan(names if names is None else frozenset(names))
+    build, need_projection, need_growth, need_forecast, need_years_left = plan
 
     code = _CODE[target.direction]
     d = _SIGN[code]
@@ -256,51 +260,52 @@ def compute_facts(
     baseline_x = given_bdate.toordinal() if given_bdate is not None else origin
     dl_ord = deadline.toordinal() if deadline is not None else None
 
-    # one pass over the measurements (the model keeps them sorted by date)
+    # one pass over the measurements (the model keeps them sorted by date, kind and value)
     n = 0
-    done = False
     last_ord = -1
     last_date: dt.date | None = None
-    current = 0.0  # the value on last_date: a level, or the sum of that day's increments
-    run = b if cumulative and b is not None else 0.0  # running count before last_date
-    sn = sx = sy = sxx = sxy = 0.0
+    # the value on last_date: a level, or the running count (baseline included)
+    current = b if cumulative and b is not None else 0.0
+    # least-squares sums; day offsets are whole numbers, so sx and sxx are exact
+    sn = sx = sxx = 0
+    sy = sxy = 0.0
     if need_projection and b is not None and baseline_x is not None:
-        x = float(baseline_x - as_ord)
-        sn, sx, sy, sxx, sxy = 1.0, x, b, x * x, x * b
+        x = baseline_x - as_ord
+        sn, sx, sxx, sy, sxy = 1, x, x * x, b, x * b
     fc: float | None = None
     fc_date: dt.date | None = None
     fc_key: tuple[int, int, float] | None = None
     worse = -1.0 if d >= 0 else 1.0  # ties between levels keep the less favourable value
+    first = lo if lo is not None else 0
     for m in target.measurements:
         if m.kind is _ACTUAL:
             day = m.date
             o = day.toordinal()
-            if o > as_ord or (lo is not None and o < lo):
+            if not first <= o <= as_ord:
                 continue
-            v = m.value
             n += 1
-            if milestone and v >= 1.0:
-                done = True
-            if o == last_ord:
+            if o == last_ord:  # a second actual on the same day (rare)
                 if cumulative:
-                    current += v
-                elif (v - current) * worse > 0:
-                    current = v
+                    y = current + m.value
+                elif (m.value - current) * worse > 0:
+                    y = m.value
+                else:
+                    continue
+                if need_projection:  # move the day's point
+                    sy += y - current
+                    sxy += (o - as_ord) * (y - current)
+                current = y
                 continue
-            if last_ord >= 0:
-                if cumulative:
-                    run += current
-                if need_projection:
-                    y = run if cumulative else current
-                    x = float(last_ord - as_ord)
-                    sn += 1.0
-                    sx += x
-                    sy += y
-                    sxx += x * x
-                    sxy += x * y
+            current = current + m.value if cumulative else m.value
+            if need_projection:
+                x = o - as_ord
+                sn += 1
+                sx += x
+                sxx += x * x
+                sy += current
+                sxy += x * current
             last_ord = o
             last_date = day
-            current = v
         elif need_forecast:
             day = m.date
             if day < as_of or (deadline is not None and day > deadline):
@@ -312,17 +317,13 @@ def compute_facts(
             fkey = (made.toordinal() if made is not None else 0, day.toordinal(), v * worse)
             if fc_key is None or fkey > fc_key:
                 fc_key, fc, fc_date = fkey, v, day
-
-    value: float | None = None
-    if last_ord >= 0:
-        value = run + current if cumulative else current
-        if need_projection:
-            x = float(last_ord - as_ord)
-            sn += 1.0
-            sx += x
-            sy += value
-            sxx += x * x
-            sxy += x * value
+    value = current if n else None
+    done = False
+    if milestone and n:  # done once any counted actual reached 1
+        for m in target.measurements:
+            if m.kind is _ACTUAL and m.value >= 1.0 and first <= m.date.toordinal() <= as_ord:
+                done = True
+                break
 
     # the effective goal for arithmetic: the target, or a band's edge nearer the baseline
     t_eff: float | None = None
@@ -371,7 +372,7 @@ def compute_facts(
         satisfied = _meets(value, code, t, hi, b)
 
     projected: float | None = None
-    if need_projection and sn >= 2.0 and dl_ord is not None and not milestone:
+    if need_projection and sn >= 2 and dl_ord is not None and not milestone:
         denom = sn * sxx - sx * sx
         if denom > 0:
             slope = (sn * sxy - sx * sy) / denom
@@ -463,6 +464,4 @@ def compute_facts(
         growth_ratio,
         anticipated,
     )
-    if pick is None:
-        return dict(zip(_ORDER, values, strict=True))
-    return dict(zip(order, pick(values), strict=True))
+    return build(values)
