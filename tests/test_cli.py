@@ -116,6 +116,13 @@ def test_status_accepts_a_comma_separated_list(capsys: pytest.CaptureFixture[str
     assert {r["status"] for r in json.loads(out)["results"]} == {"met", "on_track"}
 
 
+def test_status_before_the_plan_does_not_swallow_it(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["evaluate", *AS_OF, "--format", "json", "--status", "met", "on_track", PLAN]
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    assert {r["id"] for r in json.loads(out)["results"]} == {"1.2", "2.1", "3.1", "3.3"}
+
+
 def test_fail_on_exits_1_when_the_status_occurs(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "evaluate", PLAN, *AS_OF, "--fail-on", "at_risk")
     assert code == 1

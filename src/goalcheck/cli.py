@@ -154,7 +154,19 @@ def _evaluate_and_emit(args: argparse.Namespace, plan: Any) -> int:
 # -- commands ----------------------------------------------------------------------------------
 
 
+def _reclaim_plan(args: argparse.Namespace) -> None:
+    """``evaluate --status met plan.toml``: the greedy option took the plan; give it back."""
+    if args.plan or args.targets:
+        return
+    for option in ("status", "fail_on"):
+        values = getattr(args, option)
+        if values and len(values) > 1 and Path(values[-1]).exists():
+            args.plan = values.pop()
+            return
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    _reclaim_plan(args)
     if args.plan and (args.targets or args.measurements):
         raise _UsageError("give either PLAN or --targets/--measurements, not both")
     if args.plan:
