@@ -88,6 +88,8 @@ def _lines(plan: Plan, account: str) -> list[Funding]:
                 "forecast": 13,
                 "measured_targets": 22,
                 "yearly": 11,
+                "checkpointed": 1,
+                "directions": {"at_least": 29, "milestone": 5, "decrease": 1},
                 "funding": 0,
             },
         ),
@@ -105,12 +107,14 @@ def _lines(plan: Plan, account: str) -> list[Funding]:
                 "forecast": 1,
                 "measured_targets": 9,
                 "yearly": 0,
+                "checkpointed": 0,
+                "directions": {"at_least": 10, "at_most": 2, "milestone": 2, "decrease": 1},
                 "funding": 32,
             },
         ),
     ],
 )
-def test_counts_match_the_readme(name: str, expected: dict[str, int]) -> None:
+def test_counts_match_the_readme(name: str, expected: dict[str, object]) -> None:
     plan = _load(name)
     targets = list(plan.iter_targets())
     kinds = Counter(t.kind.value for t in targets)
@@ -127,6 +131,8 @@ def test_counts_match_the_readme(name: str, expected: dict[str, int]) -> None:
         "forecast": measurements["forecast"],
         "measured_targets": sum(bool(t.measurements) for t in targets),
         "yearly": sum(t.recurrence is not None for t in targets),
+        "checkpointed": sum(bool(t.checkpoints) for t in targets),
+        "directions": dict(Counter(t.direction.value for t in targets)),
         "funding": len(plan.funding) + sum(len(i.funding) for i in plan.initiatives),
     }
     assert got == expected
