@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from goalcheck import rules as rules_module
 from goalcheck.errors import EvaluationError, RuleError, RuleSetNotFoundError
@@ -610,3 +613,76 @@ def test_a_rule_set_checks_itself() -> None:
         RuleSet("x", "1", "", [StatusInfo("g", "g", "g", True)], {}, "first", [])
     with pytest.raises(RuleError, match="must be letters"):
         RuleSet("x", "1", "", [good], {}, "first", [Rule("bad id", "true", "good")])
+
+
+# -- fuzzing the loader -----------------------------------------------------------------------
+
+LINES = [
+    'name = "fuzz"',
+    'version = "1"',
+    "version = 1",
+    'description = "d"',
+    'hit_policy = "unique"',
+    'hit_policy = "first"',
+    "hit_policy = 3",
+    'order = ["r", "s"]',
+    "order = [1]",
+    'extends = "nonexistent"',
+    "extends = 5",
+    "statuses = 3",
+    "rules = 'x'",
+    "parameters = [1]",
+    "[statuses.a]",
+    "[statuses.b]",
+    "[[statuses]]",
+    'label_en = "a"',
+    "label_en = 1",
+    'label_da = "å"',
+    "severity = 1",
+    "severity = true",
+    'severity = "high"',
+    "[parameters.limit]",
+    "[parameters.value]",
+    "default = 1.5",
+    "default = true",
+    'default = "x"',
+    "[[rules]]",
+    'id = "r"',
+    'id = "s"',
+    "id = 3",
+    'when = "value > limit"',
+    'when = "satisfied"',
+    "when = true",
+    "when = 3",
+    'when = "value.__class__"',
+    'status = "a"',
+    'status = "c"',
+    'reason_en = "{value} {limit:.1f}"',
+    'reason_en = "{value!r}"',
+    "reason_da = 7",
+    'before = "r"',
+    "before = 3",
+    'after = "s"',
+    "remove = true",
+    "remove = 1",
+    "[rules.x]",
+    "junk",
+    "= =",
+]
+
+
+@given(st.lists(st.sampled_from(LINES), max_size=30))
+def test_any_rule_file_loads_or_raises_rule_errors(lines: list[str]) -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "fuzz.toml"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        try:
+            rs: RuleSet | None = load_rules(path)
+        except RuleError as error:
+            problems = error.problems
+            rs = None
+    if rs is None:
+        assert problems
+        assert all(problem.message and problem.file == str(path) for problem in problems)
+    else:
+        assert rs.compile()({}) >= -1
