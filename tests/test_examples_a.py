@@ -16,7 +16,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import goalcheck
 from goalcheck.model import Funding, FundingKind, MeasurementKind, Plan, Target
@@ -494,3 +497,46 @@ def test_examples_round_trip_through_toml(name: str, tmp_path: Path) -> None:
     again = goalcheck.load_plan(path)
     assert again == plan
     assert goalcheck.dump_plan(again) == goalcheck.dump_plan(plan)
+
+
+STATUSES = {"met", "on_track", "at_risk", "not_evaluable"}
+
+
+def _known_at(plan: Plan, day: dt.date) -> Plan:
+    """The plan as it was known on *day*: actuals dated, forecasts made, on or before it."""
+
+    def keep(target: Target) -> Target:
+        kept = [
+            m
+            for m in target.measurements
+            if (m.made_on or m.date if m.kind is MeasurementKind.FORECAST else m.date) <= day
+        ]
+        return attrs.evolve(target, measurements=kept)
+
+    return attrs.evolve(
+        plan,
+        targets=[keep(t) for t in plan.targets],
+        initiatives=[
+            attrs.evolve(i, targets=[keep(t) for t in i.targets]) for i in plan.initiatives
+        ],
+    )
+
+
+@needs_engine
+@settings(max_examples=25)
+@given(
+    name=st.sampled_from([Q3, JK]),
+    day=st.dates(min_value=dt.date(2006, 1, 1), max_value=dt.date(2012, 12, 31)),
+)
+def test_any_date_evaluates_every_target_using_only_what_was_known(
+    name: str, day: dt.date
+) -> None:
+    plan = _load(name)
+    report = goalcheck.evaluate(plan, day)
+    assert [r.target_id for r in report] == [t.id for t in plan.iter_targets()]
+    assert {r.status for r in report} <= STATUSES
+    # nothing reported after the evaluation date changes the verdicts
+    earlier = goalcheck.evaluate(_known_at(plan, day), day)
+    assert [(r.target_id, r.status, r.rule) for r in earlier] == [
+        (r.target_id, r.status, r.rule) for r in report
+    ]
