@@ -144,10 +144,10 @@ class Problems:
 
 _PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
-_DOT_GROUPS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?")
-_COMMA_GROUPS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
+_COMMA_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
 _DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
-_SPACE_GROUPS = re.compile(r"[+-]?\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
+_SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
 _NON_FINITE = {"nan", "inf", "infinity"}
 
 
@@ -165,7 +165,7 @@ def parse_number(text: str) -> float:
         raise ValueError(f"must be a finite number, not {raw!r}")
     if _AMBIGUOUS.fullmatch(text):
         plain = text.lstrip("+-").replace(",", "").replace(".", "")
-        decimal = text.lstrip("+-").replace(",", ".")
+        decimal = repr(float(text.lstrip("+-").replace(",", ".")))
         raise ValueError(
             f"{raw!r} is ambiguous: the separator may mark thousands or decimals; "
             f"write {plain} or {decimal}"
