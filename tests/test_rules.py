@@ -686,3 +686,29 @@ def test_any_rule_file_loads_or_raises_rule_errors(lines: list[str]) -> None:
         assert all(problem.message and problem.file == str(path) for problem in problems)
     else:
         assert rs.compile()({}) >= -1
+
+
+def _any_facts() -> st.SearchStrategy[dict[str, object]]:
+    from goalcheck._vocabulary import FACTS
+
+    values = {
+        "number": st.one_of(st.none(), st.integers(-3, 500), st.floats(-3, 3)),
+        "bool": st.sampled_from([None, True, False]),
+        "date": st.sampled_from([None, dt.date(2009, 9, 30)]),
+    }
+    return st.fixed_dictionaries({name: values[info.type] for name, info in FACTS.items()})
+
+
+@given(_any_facts(), st.booleans())
+def test_shipped_rule_sets_agree_with_their_traces(facts: dict[str, object], drop: bool) -> None:
+    # The fast classifier (complete facts) or its safe twin (facts missing) and the per-rule
+    # trace functions are compiled separately from the same trees: they must agree.
+    shown = {k: v for k, v in facts.items() if v is not None} if drop else facts
+    for info in [*list_rules(), None]:
+        rs = load_rules(info.name) if info else load_rules(BASIC)
+        index = rs.compile()(shown)
+        matched = [trace.index for trace in rs.trace(shown) if trace.matched]
+        if rs.hit_policy == "first":
+            assert index == (matched[0] if matched else -1)
+        assert isinstance(rs.reason(index, shown), str)
+        assert isinstance(rs.reason(index, shown, "da"), str)
