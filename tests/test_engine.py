@@ -6,6 +6,7 @@ import datetime as dt
 import itertools
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import attrs
 import pytest
@@ -502,3 +503,50 @@ def test_measurements_after_as_of_never_matter(t: Target, as_of: dt.date) -> Non
     one = judge(attrs.evolve(t, measurements=known), as_of)
     two = judge(attrs.evolve(t, measurements=[*known, *later]), as_of)
     assert (one.status, one.rule, one.facts) == (two.status, two.rule, two.facts)
+
+
+# --- the Q3 2009 status report (source document 004) -----------------------------------------
+
+Q3_TABLE = {  # goal: (the document's verdict, the engine's status, the engine's rule)
+    "1.1": ("on_track", "on_track", "forecast"),
+    "1.2/2": ("on_track", "not_evaluable", "no-data"),
+    "1.4/1": ("at_risk", "at_risk", "otherwise"),
+    "1.4/2": ("at_risk", "at_risk", "otherwise"),
+    "1.7/3": ("at_risk", "not_evaluable", "no-data"),
+    "1.9/1": ("on_track", "on_track", "on-pace"),
+    "1.10/1": ("on_track", "on_track", "on-pace"),
+    "2.4": ("on_track", "on_track", "forecast"),
+    "3.3/1": ("on_track", "on_track", "forecast"),
+}
+
+
+@pytest.fixture(scope="module")
+def q3() -> Plan:
+    import goalcheck
+
+    if not hasattr(goalcheck, "load_plan"):
+        pytest.skip("goalcheck.load_plan is not available")
+    root = Path(__file__).resolve().parents[1]
+    plan: Plan = goalcheck.load_plan(root / "examples" / "beskaeftigelsesaftale-2009")
+    return plan
+
+
+def test_q3_2009_verdicts_are_the_documented_ones(q3: Plan) -> None:
+    report = evaluate(q3, D(2009, 9, 30))
+    reported = {t.id: t.reported_status for t in q3.iter_targets() if t.reported_status}
+    assert {k: v[0] for k, v in Q3_TABLE.items()} == reported
+    got = {tid: (reported[tid], report[tid].status, report[tid].rule) for tid in reported}
+    assert got == Q3_TABLE
+    page = (Path(__file__).resolve().parents[1] / "docs/explanation/default-rules.md").read_text(
+        "utf-8"
+    )
+    for tid, (_, status, rule) in Q3_TABLE.items():
+        assert f"| {tid} " in page
+        assert f"{status.replace('_', ' ')} (`{rule}`)" in page
+
+
+def test_q3_2009_reading_the_mentor_text_as_a_forecast_of_none(q3: Plan) -> None:
+    mentors = q3.target("1.7/3")
+    none_expected = Measurement(D(2009, 12, 31), 0, kind="forecast", made_on=D(2009, 9, 30))
+    result = judge(attrs.evolve(mentors, measurements=[none_expected]), D(2009, 9, 30))
+    assert (result.status, result.rule) == ("at_risk", "forecast-miss")
