@@ -92,6 +92,10 @@ footer { margin-top: 32px; color: var(--muted); font-size: .85em; }
   h2 { break-after: avoid; page-break-after: avoid; }
   h3 { break-after: avoid; page-break-after: avoid; }
   .target { margin: 6px 0; }
+  .body { flex-wrap: nowrap; }
+  .text { flex: 1 1 auto; }
+  .figure { flex: 0 0 290px; }
+  svg.chart { width: 290px; }
   @page { margin: 14mm; }
 }
 """
