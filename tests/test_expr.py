@@ -124,11 +124,12 @@ def test_missing_facts_count_as_none() -> None:
 @pytest.mark.parametrize(
     ("source", "fragment", "column"),
     [
-        ("__import__('os').system('true')", "is not allowed", 1),
+        ("__import__('os').system('true')", "attribute access ('.system')", 1),
+        ("__import__('os')", "calling '__import__' is not allowed", 1),
         ("().__class__", "attribute access", 1),
         ("value.__class__", "attribute access", 1),
         ("value[0] > 1", "subscripts", 1),
-        ("(lambda: 1)() > 0", "is not allowed", 1),
+        ("(lambda: 1)() > 0", "only the functions abs, max, min, round can be called", 1),
         ("[x for x in value]", "comprehensions", 1),
         ("{x for x in value}", "comprehensions", 1),
         ("{x: 1 for x in value}", "comprehensions", 1),

@@ -414,12 +414,19 @@ class _Checker:
 
     def visit_Call(self, node: ast.Call) -> str:
         func = node.func
-        if not isinstance(func, ast.Name) or func.id not in FUNCTIONS:
-            shown = func.id if isinstance(func, ast.Name) else ast.unparse(func)[:40]
-            allowed = ", ".join(sorted(FUNCTIONS))
-            hint = did_you_mean(shown, FUNCTIONS) if isinstance(func, ast.Name) else ""
+        allowed = ", ".join(sorted(FUNCTIONS))
+        if isinstance(func, ast.Attribute):
             return self.problem(
-                node, f"calling {shown!r} is not allowed{hint}; the functions are {allowed}"
+                node,
+                f"attribute access ('.{func.attr}') is not allowed; "
+                f"the only functions are {allowed}",
+            )
+        if not isinstance(func, ast.Name):
+            return self.problem(node, f"only the functions {allowed} can be called")
+        if func.id not in FUNCTIONS:
+            hint = did_you_mean(func.id, FUNCTIONS)
+            return self.problem(
+                node, f"calling {func.id!r} is not allowed{hint}; the functions are {allowed}"
             )
         if node.keywords:
             return self.problem(node, f"{func.id}() takes no keyword arguments")
