@@ -546,6 +546,14 @@ def validate_plan(
     references += [
         (f"initiatives[{i}]", ini.contributes_to) for i, ini in enumerate(plan.initiatives)
     ]
+    for where, target in located:
+        if target.area is not None and target.area not in area_ids:
+            problems.append(
+                problem(
+                    f"unknown area {target.area!r}" + did_you_mean(target.area, area_ids),
+                    f"{where}.area",
+                )
+            )
     for where, ref in references:
         if ref is not None and ref not in known:
             problems.append(
