@@ -274,3 +274,11 @@ def test_repr_of_any_float_reads_back_unless_ambiguous(value: float) -> None:
 @given(st.integers(0, 10**6), st.integers(1, 99))
 def test_decimal_commas_with_one_or_two_decimals_read_back(whole: int, cents: int) -> None:
     assert parse_number(f"{whole},{cents:02d}") == float(f"{whole}.{cents:02d}")
+
+
+def test_the_reference_documents_every_column() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs/reference/csv.md").read_text(
+        encoding="utf-8"
+    )
+    missing = [c for c in target_columns() + measurement_columns() if f"`{c}`" not in doc]
+    assert missing == []

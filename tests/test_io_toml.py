@@ -616,3 +616,26 @@ def test_load_dump_load_gives_an_equal_plan(plan: Plan) -> None:
     assert loaded == plan
     assert goalcheck.dump_plan(loaded) == text
     assert {t.direction for t in loaded.iter_targets()} == set(Direction)
+
+
+def test_the_reference_documents_every_key() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs/reference/plan-format.md").read_text(
+        encoding="utf-8"
+    )
+    classes = [
+        Plan,
+        goalcheck.Area,
+        Initiative,
+        goalcheck.TargetGroup,
+        Target,
+        Measurement,
+        goalcheck.Checkpoint,
+        goalcheck.Funding,
+    ]
+    missing = [
+        f"{cls.__name__}.{field.name}"
+        for cls in classes
+        for field in attrs.fields(cls)
+        if f"`{field.name}`" not in doc
+    ]
+    assert missing == []
