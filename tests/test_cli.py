@@ -176,6 +176,13 @@ def test_output_file_format_from_suffix(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]  # no temp files
 
 
+def test_output_dash_is_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "evaluate", PLAN, *AS_OF, "--format", "csv", "-o", "-")
+    assert code == 0
+    assert out.startswith("id,title,")
+    assert not Path("-").exists()
+
+
 def test_output_html(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     target = tmp_path / "status.html"
     code, _, _ = run(capsys, "evaluate", PLAN, *AS_OF, "--lang", "da", "-o", str(target))

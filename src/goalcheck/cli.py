@@ -109,7 +109,7 @@ def _stdout_is_color_terminal() -> bool:
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
-    if args.output:
+    if args.output and args.output != "-":
         from goalcheck.output import write_text
 
         write_text(args.output, text)
@@ -117,11 +117,8 @@ def _emit(args: argparse.Namespace, text: str) -> None:
         sys.stdout.write(text)
 
 
-def _count_targets(plan: Any) -> int:
-    return sum(1 for _ in plan.iter_targets())
-
-
-def _evaluate_and_emit(args: argparse.Namespace, plan: Any) -> int:
+def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Any]) -> int:
+    """Load, evaluate and render under one progress line (erased before any output)."""
     from goalcheck._export.progress import progress
     from goalcheck.engine import evaluate
     from goalcheck.output import format_for_path, render
@@ -129,26 +126,26 @@ def _evaluate_and_emit(args: argparse.Namespace, plan: Any) -> int:
 
     as_of = _as_of(args.as_of)
     params = _params(args.param)
-    rs = load_rules(args.rules)
-    n = _count_targets(plan)
-    with progress(f"evaluating {n:,} targets"):
-        report = evaluate(plan, as_of, rules=rs, **params)
     fail_on = _statuses(args.fail_on)
     wanted = _statuses(args.status)
-    for status in fail_on:
-        if status not in report.statuses:
-            known = ", ".join(report.statuses)
-            raise GoalcheckError(
-                f"--fail-on: unknown status {status!r}; the rule set {rs.name!r} has {known}"
-                + did_you_mean(status, report.statuses)
-            )
-    shown = report.filter(*wanted) if wanted else report
-    fmt = args.format or (format_for_path(args.output) if args.output else None) or "table"
-    color = fmt == "table" and not args.output and _stdout_is_color_terminal()
-    text = render(shown, fmt, args.lang, plan=plan, color=color)
+    output = args.output if args.output != "-" else None
+    fmt = args.format or (format_for_path(output) if output else None) or "table"
+    color = fmt == "table" and not output and _stdout_is_color_terminal()
+    with progress("evaluating"):
+        rs = load_rules(args.rules)
+        plan = load()
+        report = evaluate(plan, as_of, rules=rs, **params)
+        for status in fail_on:
+            if status not in report.statuses:
+                known = ", ".join(report.statuses)
+                raise GoalcheckError(
+                    f"--fail-on: unknown status {status!r}; the rule set {rs.name!r} has "
+                    f"{known}" + did_you_mean(status, report.statuses)
+                )
+        shown = report.filter(*wanted) if wanted else report
+        text = render(shown, fmt, args.lang, plan=plan, color=color)
     _emit(args, text)
-    failing = [r.target_id for r in report if r.status in fail_on]
-    return 1 if failing else 0
+    return 1 if any(r.status in fail_on for r in report) else 0
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -170,13 +167,12 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     if args.plan and (args.targets or args.measurements):
         raise _UsageError("give either PLAN or --targets/--measurements, not both")
     if args.plan:
-        return _evaluate_and_emit(args, _load_plan(args.plan))
+        return _evaluate_and_emit(args, lambda: _load_plan(args.plan))
     if not args.targets:
         if args.measurements:
             raise _UsageError("--measurements needs --targets")
         raise _UsageError("give a PLAN file or directory, or --targets T.csv")
-    plan = _load_csv(args.targets, args.measurements)
-    return _evaluate_and_emit(args, plan)
+    return _evaluate_and_emit(args, lambda: _load_csv(args.targets, args.measurements))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -185,7 +181,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     path = examples_dir() / _DEMO
     if args.as_of is None:
         args.as_of = _DEMO_AS_OF
-    return _evaluate_and_emit(args, _load_plan(str(path)))
+    return _evaluate_and_emit(args, lambda: _load_plan(str(path)))
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
@@ -304,7 +300,8 @@ def _add_report_options(p: argparse.ArgumentParser, *, as_of_help: str) -> None:
         "--output",
         "-o",
         metavar="FILE",
-        help="write to FILE atomically instead of stdout (no partial file on error)",
+        help="write to FILE atomically instead of stdout (no partial file on error); "
+        "'-' is stdout",
     )
 
 
