@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import tempfile
 import textwrap
 from pathlib import Path
@@ -714,3 +715,13 @@ def test_shipped_rule_sets_agree_with_their_traces(facts: dict[str, object], dro
             assert index == (matched[0] if matched else -1)
         assert isinstance(rs.reason(index, shown), str)
         assert isinstance(rs.reason(index, shown, "da"), str)
+
+
+def test_a_compiled_rule_set_pickles() -> None:
+    rs = load_rules(BASIC)
+    rs.compile()
+    copy = pickle.loads(pickle.dumps(rs))
+    assert copy.rules == rs.rules
+    assert copy.parameters == rs.parameters
+    assert copy.source == rs.source
+    assert copy.compile()(BEHIND) == rs.compile()(BEHIND)

@@ -184,6 +184,24 @@ class RuleSet:
         object.__setattr__(self, "_templates", tuple(templates))
         object.__setattr__(self, "fact_names", self.used_names() & FACTS.keys())
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Compiled functions cannot be pickled; rebuild (and re-check) from the definition,
+        # so a rule set can be sent to worker processes.
+        return (
+            RuleSet,
+            (
+                self.name,
+                self.version,
+                self.description,
+                self.statuses,
+                self.parameters,
+                self.hit_policy,
+                self.rules,
+                self.parameter_descriptions,
+                self.source,
+            ),
+        )
+
     # -- lookups ------------------------------------------------------------------------------
 
     @property
