@@ -14,6 +14,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from goalcheck import __version__
 from goalcheck._export.progress import progress
@@ -66,7 +68,7 @@ def test_every_command_has_help_with_an_example(
 def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys)
     assert code == 2
-    assert "evaluate" in err  # the help lists the commands
+    assert_one_error(err, "evaluate", "demo")  # names the commands
 
 
 def test_evaluate_table_fits_80_columns(capsys: pytest.CaptureFixture[str]) -> None:
@@ -383,6 +385,64 @@ def test_an_internal_error_is_one_line_unless_debugging(
     monkeypatch.setenv("GOALCHECK_DEBUG", "1")
     with pytest.raises(ZeroDivisionError):
         main(["evaluate", PLAN, *AS_OF])
+
+
+def test_the_demo_example_is_where_the_package_looks() -> None:
+    from goalcheck._resources import examples_dir
+
+    assert (examples_dir() / "beskaeftigelsesaftale-2009").is_dir()
+
+
+_TOKENS = st.sampled_from(
+    [
+        *COMMANDS,
+        PLAN,
+        TARGETS,
+        "1.1",
+        "nope",
+        "--as-of",
+        "2010-06-30",
+        "3. kvartal 2009",
+        "--rules",
+        "default",
+        "--format",
+        "json",
+        "html",
+        "--lang",
+        "da",
+        "--status",
+        "met",
+        "--fail-on",
+        "at_risk",
+        "--param",
+        "pace_tolerance=0.5",
+        "x=",
+        "--targets",
+        "--measurements",
+        MEASUREMENTS,
+        "--",
+        "-",
+        "",
+        "\x00",
+        "ø",
+    ]
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_TOKENS, max_size=7))
+def test_any_command_line_ends_in_a_known_exit_status(
+    capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code in (0, 1, 2)
+    assert "Traceback" not in err
+    if code == 2:
+        assert len(err.splitlines()) == 1
+        assert err.startswith("error: ")
+    if code in (0, 1) and argv and argv[0] in ("evaluate", "demo", "explain"):
+        assert out
 
 
 # -- progress ---------------------------------------------------------------------------------

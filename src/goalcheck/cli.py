@@ -407,8 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = _parser()
         args = parser.parse_args(argv)
         if getattr(args, "func", None) is None:
-            parser.print_help(sys.stderr)
-            return 2
+            commands = "evaluate, explain, lint, test, rules, period, demo"
+            raise _UsageError(f"a command is required: {commands} (see 'goalcheck --help')")
         return int(args.func(args))
     except SystemExit as stop:  # --help and --version
         return stop.code if isinstance(stop.code, int) else 0
