@@ -326,7 +326,7 @@ def test_lint_and_test_are_wired(
         (["evaluate", PLAN, "--rules", "defualt"], ["defualt", "did you mean 'default'"]),
         (["evaluate", PLAN, "--as-of", "someday"], ["--as-of", "someday"]),
         (["evaluate", PLAN, *AS_OF, "--fail-on", "at-risk"], ["at-risk", "at_risk"]),
-        (["evaluate", PLAN, *AS_OF, "--status", "mett"], ["mett", "did you mean 'met'"]),
+        (["evaluate", PLAN, *AS_OF, "--status", "mett"], ["--status", "did you mean 'met'"]),
         (["evaluate", PLAN, *AS_OF, "--param", "tolerance"], ["NAME=VALUE"]),
         (["evaluate", PLAN, *AS_OF, "--param", "no_such=1"], ["no_such"]),
         (["evaluate", PLAN, "--format", "pdf"], ["pdf"]),

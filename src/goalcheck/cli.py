@@ -135,13 +135,14 @@ def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Any]) -> int
         rs = load_rules(args.rules)
         plan = load()
         report = evaluate(plan, as_of, rules=rs, **params)
-        for status in fail_on:
-            if status not in report.statuses:
-                known = ", ".join(report.statuses)
-                raise GoalcheckError(
-                    f"--fail-on: unknown status {status!r}; the rule set {rs.name!r} has "
-                    f"{known}" + did_you_mean(status, report.statuses)
-                )
+        for option, statuses in (("--status", wanted), ("--fail-on", fail_on)):
+            for status in statuses:
+                if status not in report.statuses:
+                    known = ", ".join(report.statuses)
+                    raise GoalcheckError(
+                        f"{option}: unknown status {status!r}; the rule set {rs.name!r} has "
+                        f"{known}" + did_you_mean(status, report.statuses)
+                    )
         shown = report.filter(*wanted) if wanted else report
         text = render(shown, fmt, args.lang, plan=plan, color=color)
     _emit(args, text)
