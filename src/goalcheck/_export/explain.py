@@ -58,6 +58,8 @@ def render_explanation(ex: Explanation, lang: str = "en", *, width: int = 80) ->
     decided = next((t.index for t in ex.trace if t.matched), -1)
     if rs.hit_policy != "first":
         decided = result_index(rs, result)
+    digits = len(str(len(ex.trace)))
+    indent = 6 + digits
     for item in ex.trace:
         rule = rs.rules[item.index]
         if item.matched:
@@ -68,11 +70,12 @@ def render_explanation(ex: Explanation, lang: str = "en", *, width: int = 80) ->
             mark, outcome = "·", label("not_reached", lang)
         status = rs.status(rule.status)
         status_label = status.label_da if lang == "da" else status.label_en
-        out.append(f"  {mark} {item.index + 1}. {item.id} → {status_label}: {outcome}")
-        out += _wrap(f"{label('when', lang)} {rule.when}", 7, width)
+        number = f"{item.index + 1}.".rjust(digits + 1)
+        out.append(f"  {mark} {number} {item.id} → {status_label}: {outcome}")
+        out += _wrap(f"{label('when', lang)} {rule.when}", indent, width)
         if item.values:
             shown = ", ".join(f"{k} = {fmt_value(v, lang)}" for k, v in item.values.items())
-            out += _wrap(shown, 7, width)
+            out += _wrap(shown, indent, width)
     out.append("")
     verdict = f"{label('verdict', lang)}: {result.label(lang)}"
     if result.rule is not None:
