@@ -371,6 +371,21 @@ def test_a_directory_that_cannot_be_read_is_one_error_line(
     assert_one_error(err, "no such file")
 
 
+def test_a_terminal_that_cannot_show_the_text_is_one_error_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Latin1(io.StringIO):
+        def write(self, text: str) -> int:
+            text.encode("latin-1")
+            return super().write(text)
+
+    monkeypatch.setattr("sys.stdout", Latin1())
+    code = main(["evaluate", PLAN, *AS_OF])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert_one_error(err, "PYTHONIOENCODING=utf-8", "--output")
+
+
 def test_an_internal_error_is_one_line_unless_debugging(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -419,6 +419,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(error))
     except OSError as error:
         _fail(_oserror(error))
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        _fail(
+            f"the terminal's encoding ({error.encoding}) cannot show {bad!r}: "
+            "write to a file with --output, or set PYTHONIOENCODING=utf-8"
+        )
     except UnicodeDecodeError as error:
         _fail(f"not UTF-8 text: {error.reason} at byte {error.start}")
     except KeyboardInterrupt:
