@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from goalcheck import strategies as gst
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError
 from goalcheck.facts import FACT_NAMES, compute_facts
@@ -715,3 +716,27 @@ def test_facts_do_not_depend_on_measurement_order(
     two = Target(id="a", measurements=shuffled, **kw)  # type: ignore[arg-type]
     as_of = D(2009, 9, 30)
     assert compute_facts(one, as_of) == compute_facts(two, as_of)
+
+
+# --- every target the strategies can draw ------------------------------------------------------
+
+
+@given(t=gst.targets(), as_of=st.dates(D(1999, 1, 1), D(2032, 12, 31)))
+def test_facts_of_any_target_have_their_vocabulary_types(t: Target, as_of: dt.date) -> None:
+    facts = compute_facts(t, as_of)
+    for name, value in facts.items():
+        if value is None:
+            continue
+        kind = FACTS[name].type
+        if kind == "bool":
+            assert isinstance(value, bool), name
+        elif kind == "number":
+            assert isinstance(value, int | float), name
+            assert not isinstance(value, bool), name
+            assert math.isfinite(value), name
+        else:
+            assert isinstance(value, dt.date), name
+    assert isinstance(facts["n_actual"], int)
+    assert isinstance(facts["overdue"], bool)
+    if facts["undetermined"]:
+        assert facts["satisfied"] is None

@@ -137,6 +137,11 @@ def _plan(names: frozenset[str] | None) -> _Plan:
     return plan
 
 
+def _finite(x: float) -> float | None:
+    """*x*, or None when the arithmetic overflowed to infinity (or NaN)."""
+    return x if x - x == 0.0 else None
+
+
 def _meets(
     x: float | None, code: int, t: float | None, hi: float | None, b: float | None
 ) -> bool | None:
@@ -317,7 +322,7 @@ def compute_facts(
             fkey = (made.toordinal() if made is not None else 0, day.toordinal(), v * worse)
             if fc_key is None or fkey > fc_key:
                 fc_key, fc, fc_date = fkey, v, day
-    value = current if n else None
+    value = (_finite(current) if cumulative else current) if n else None
     done = False
     if milestone and n:  # done once any counted actual reached 1
         for m in target.measurements:
@@ -343,7 +348,7 @@ def compute_facts(
 
     progress: float | None = None
     if value is not None and t_eff is not None and b is not None:
-        progress = (value - b) / (t_eff - b)
+        progress = _finite((value - b) / (t_eff - b))
         if (
             code == _BETWEEN
             and hi is not None
@@ -359,7 +364,7 @@ def compute_facts(
         elapsed_now = (as_ord - origin) / span
         if last_ord >= 0:
             elapsed = (last_ord - origin) / span
-    pace = progress / elapsed if progress is not None and elapsed else None
+    pace = _finite(progress / elapsed) if progress is not None and elapsed else None
     if pace is not None and elapsed is not None and elapsed < 0:
         pace = None
 
@@ -376,7 +381,7 @@ def compute_facts(
         denom = sn * sxx - sx * sx
         if denom > 0:
             slope = (sn * sxy - sx * sy) / denom
-            projected = (sy - slope * sx) / sn + slope * (dl_ord - as_ord)
+            projected = _finite((sy - slope * sx) / sn + slope * (dl_ord - as_ord))
 
     growth = growth_required = growth_ratio = anticipated = years_left = None
     if need_growth and deadline is not None:
@@ -396,7 +401,7 @@ def compute_facts(
             years = years_between(base_day, last_date)
             if years > 0:
                 try:
-                    cagr = (value / b) ** (1.0 / years) - 1.0
+                    cagr = _finite((value / b) ** (1.0 / years) - 1.0)
                 except OverflowError:
                     cagr = None
                 if cagr is not None and d_eff:
@@ -405,11 +410,11 @@ def compute_facts(
             years = years_between(base_day, deadline)
             if years > 0:
                 try:
-                    growth_required = (t_eff / b) ** (1.0 / years) - 1.0
+                    growth_required = _finite((t_eff / b) ** (1.0 / years) - 1.0)
                 except OverflowError:
                     growth_required = None
         if growth is not None and growth_required:
-            growth_ratio = growth / abs(growth_required)
+            growth_ratio = _finite(growth / abs(growth_required))
         if (
             cagr is not None
             and value is not None
@@ -419,7 +424,7 @@ def compute_facts(
         ):
             try:
                 ahead = value * (1.0 + cagr) ** years_between(last_date, deadline)
-                anticipated = (ahead - b) / (t_eff - b)
+                anticipated = _finite((ahead - b) / (t_eff - b))
             except OverflowError:
                 anticipated = None
     elif deadline is not None and need_years_left:
