@@ -383,6 +383,8 @@ def test_as_of_defaults_and_phrases(plan: Plan) -> None:
     assert resolve_as_of(None, attrs.evolve(plan, date=None)) == dt.date.today()
     assert resolve_as_of(D(2009, 1, 1)) == D(2009, 1, 1)
     assert resolve_as_of("2009-09-30") == D(2009, 9, 30)
+    assert resolve_as_of("3. kvartal 2009") == D(2009, 9, 30)  # a period phrase: its end
+    assert resolve_as_of("2009") == D(2009, 12, 31)
     assert evaluate(plan, "2009-06-29")["1.1"].status != "met"  # before the measurement
 
 

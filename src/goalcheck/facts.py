@@ -93,20 +93,21 @@ _ORDER: tuple[str, ...] = (
 if len(_ORDER) != len(FACT_NAMES) or set(_ORDER) != FACT_NAMES:  # pragma: no cover
     raise ImportError("goalcheck.facts._ORDER is out of step with the fact vocabulary")
 
-_Build = Callable[[tuple[object, ...]], dict[str, object]]
+_Build = Callable[..., dict[str, object]]
 _Plan = tuple[_Build, bool, bool, bool, bool]
 _PLANS: dict[frozenset[str] | None, _Plan] = {}
 
 
 def _builder(names: tuple[str, ...]) -> _Build:
-    """A function building the dict of *names* from the values tuple in one dict display.
+    """A function building the dict of *names* from every fact's value, in one dict display.
 
     Generated from fact names only (checked against the vocabulary), never from user text;
     it is the cheapest way to build a dict of a caller-chosen subset of keys.
     """
-    items = ", ".join(f"{name!r}: v[{_ORDER.index(name)}]" for name in names)
+    params = ", ".join(_ORDER)
+    items = ", ".join(f"{name!r}: {name}" for name in names)
     namespace: dict[str, object] = {}
-    exec(f"def build(v):\n    return {{{items}}}\n", namespace)
+    exec(f"def build({params}):\n    return {{{items}}}\n", namespace)
     build: _Build = namespace["build"]  # type: ignore[assignment]
     return build
 
@@ -436,7 +437,7 @@ def compute_facts(
     else:
         projected_satisfied = None if projected is None else _meets(projected, code, t, hi, b)
         forecast_satisfied = None if fc is None else _meets(fc, code, t, hi, b)
-    values = (
+    return build(
         value,
         last_date,
         n,
@@ -469,4 +470,3 @@ def compute_facts(
         growth_ratio,
         anticipated,
     )
-    return build(values)
