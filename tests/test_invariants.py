@@ -293,8 +293,11 @@ def check_mirror(target: Target, as_of: dt.date) -> None:
     assert verdict(mirrored(target), as_of) == verdict(target, as_of)
 
 
+# Level targets only: a running count with a ceiling (cumulative at_most) is met only once its
+# deadline passes, because it can still grow past the ceiling; a running count with a floor
+# is met as soon as it reaches it.  The default rules are asymmetric there on purpose.
 @given(
-    gst.targets(min_date=D0, max_date=D1).filter(
+    gst.targets(min_date=D0, max_date=D1, accumulation="level").filter(
         lambda t: (
             t.direction is not Direction.MILESTONE
             and not (t.direction is Direction.BETWEEN and t.relative is Relative.PERCENT)
@@ -329,8 +332,13 @@ def check_scaling(target: Target, as_of: dt.date, factor: float) -> None:
 factors = st.integers(-6, 6).map(lambda k: 2.0**k)
 
 
+# Level targets only: a running count with a ceiling (cumulative at_most) is met only once its
+# deadline passes, because it can still grow past the ceiling; a running count with a floor
+# is met as soon as it reaches it.  The default rules are asymmetric there on purpose.
 @given(
-    gst.targets(min_date=D0, max_date=D1).filter(lambda t: t.direction is not Direction.MILESTONE),
+    gst.targets(min_date=D0, max_date=D1, accumulation="level").filter(
+        lambda t: t.direction is not Direction.MILESTONE
+    ),
     as_ofs,
     factors,
 )

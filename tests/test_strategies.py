@@ -359,3 +359,118 @@ def test_entry_point_registers_in_a_fresh_interpreter() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+# --- rule sets and targets with a status -------------------------------------------------
+
+AS_OF = dt.date(2009, 9, 30)
+
+
+@given(gst.rule_sets(), gst.targets(), st.dates(D0, D1))
+def test_generated_rule_sets_classify_every_target(
+    rule_set: Any, target: Target, day: Any
+) -> None:
+    from goalcheck.engine import evaluate_iter
+
+    (result,) = evaluate_iter([target], day, rule_set)
+    assert result.status in {info.id for info in rule_set.statuses}
+    assert isinstance(result.explanation, str)
+    assert rule_set.rules[-1].when == "true"
+
+
+@given(gst.rule_sets(hit_policy="unique", min_size=2), gst.targets(), st.dates(D0, D1))
+def test_unique_rule_sets_never_clash(rule_set: Any, target: Target, day: Any) -> None:
+    from goalcheck.engine import evaluate_iter
+
+    assert rule_set.hit_policy == "unique"
+    (result,) = evaluate_iter([target], day, rule_set)  # raises on a clash or no match
+    assert result.rule.startswith("r")
+
+
+@given(gst.rule_sets(statuses=["good", "bad"], min_size=0, max_size=0, max_parameters=0))
+def test_rule_set_options(rule_set: Any) -> None:
+    assert [info.id for info in rule_set.statuses] == ["good", "bad"]
+    assert [info.severity for info in rule_set.statuses] == [0, 1]
+    assert len(rule_set.rules) == 1
+    assert rule_set.parameters == {}
+
+
+@pytest.mark.parametrize("status", ["met", "on_track", "at_risk", "not_evaluable"])
+@settings(max_examples=20)
+@given(data=st.data())
+def test_targets_with_status_default_rules(status: str, data: st.DataObject) -> None:
+    from goalcheck.engine import evaluate_iter
+
+    target = data.draw(gst.targets_with_status(status, as_of=AS_OF))
+    (result,) = evaluate_iter([target], AS_OF)
+    assert result.status == status
+
+
+@settings(max_examples=10)
+@given(
+    gst.targets_with_status(
+        "on_track", as_of=AS_OF, pace_tolerance=0.5, targets=gst.targets(with_forecasts=True)
+    )
+)
+def test_targets_with_status_parameters_and_candidates(target: Target) -> None:
+    from goalcheck.engine import evaluate_iter
+
+    assert target.forecasts
+    (result,) = evaluate_iter([target], AS_OF, pace_tolerance=0.5)
+    assert result.status == "on_track"
+
+
+def test_targets_with_status_custom_rules() -> None:
+    from goalcheck.engine import evaluate_iter
+    from goalcheck.rules import Rule, RuleSet, StatusInfo
+
+    rules = RuleSet(
+        name="two",
+        version="1",
+        description="",
+        hit_policy="first",
+        parameters={},
+        statuses=[StatusInfo("done", "done", "færdig", 0), StatusInfo("open", "open", "åben", 1)],
+        rules=[Rule("done", "satisfied", "done"), Rule("open", "true", "open")],
+    )
+    seen = []
+
+    @settings(max_examples=10, database=None)
+    @given(gst.targets_with_status("done", as_of=AS_OF, rules=rules))
+    def check(target: Target) -> None:
+        (result,) = evaluate_iter([target], AS_OF, rules)
+        assert result.status == "done"
+        seen.append(target)
+
+    check()
+    assert seen
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"status": "green", "as_of": AS_OF},  # not a status of the default rules
+        {"status": "met", "as_of": "2009-09-30"},
+        {"status": "met", "as_of": AS_OF, "rules": "no-such-rules"},
+        {"status": "met", "as_of": AS_OF, "pace_tolerence": 0.5},  # misspelt parameter
+        {"status": "met", "as_of": AS_OF, "targets": [Target("t", "at_least")]},
+        {"status": 3, "as_of": AS_OF},
+    ],
+)
+def test_targets_with_status_refuses_impossible_arguments(kwargs: dict[str, Any]) -> None:
+    status = kwargs.pop("status")
+    with pytest.raises(InvalidArgument):
+        gst.targets_with_status(status, **kwargs)
+
+
+def test_rule_set_impossible_arguments() -> None:
+    for kwargs in (
+        {"statuses": []},
+        {"statuses": ["a", "a"]},
+        {"statuses": ["Not An Id"]},
+        {"hit_policy": "any"},
+        {"max_size": 0, "catch_all": False},
+        {"min_size": 4, "max_size": 2},
+    ):
+        with pytest.raises(InvalidArgument):
+            gst.rule_sets(**kwargs)

@@ -56,7 +56,9 @@ __all__ = [
     "measurement_histories",
     "measurements",
     "plans",
+    "rule_sets",
     "targets",
+    "targets_with_status",
 ]
 
 #: Dates are drawn from this range unless ``min_date``/``max_date`` say otherwise.
@@ -1040,3 +1042,383 @@ def plans(
         **_given(targets=targets, max_size=max_size, max_initiatives=max_initiatives),
         **({"min_size": min_size} if min_size != 0 else {}),
     )
+
+
+# --- rule sets ---------------------------------------------------------------------------
+
+_STATUS_POOL = ("met", "on_track", "at_risk", "not_evaluable", "improving", "worsening")
+_COMPARE = ("<", "<=", ">", ">=", "==", "!=")
+_STATUS_ID = r"[a-z][a-z0-9_]{0,19}"
+
+
+def _facts_of(kind: str) -> tuple[str, ...]:
+    from goalcheck._vocabulary import FACTS
+
+    return tuple(sorted(name for name, info in FACTS.items() if info.type == kind))
+
+
+@attrs.frozen
+class _RuleSetSpec:
+    statuses: tuple[str, ...] | None
+    sizes: tuple[int, int]
+    hit_policy: str
+    catch_all: bool
+    max_parameters: int
+
+
+def _rule_set_spec(
+    *,
+    statuses: tuple[str, ...] | list[str] | None = None,
+    min_size: int = 1,
+    max_size: int | None = None,
+    hit_policy: str = "first",
+    catch_all: bool = True,
+    max_parameters: int = 2,
+) -> _RuleSetSpec:
+    import re
+
+    fixed: tuple[str, ...] | None = None
+    if statuses is not None:
+        if isinstance(statuses, str) or not all(isinstance(s, str) for s in statuses):
+            raise _fail(f"statuses={statuses!r} must be a list of status ids")
+        fixed = tuple(statuses)
+        if not fixed:
+            raise _fail("statuses=[] leaves the rules nothing to give")
+        if len(set(fixed)) != len(fixed):
+            raise _fail(f"statuses={statuses!r} repeats an id")
+        bad = [s for s in fixed if not re.fullmatch(_STATUS_ID, s)]
+        if bad:
+            raise _fail(f"status id {bad[0]!r} must match {_STATUS_ID}")
+    sizes = _sizes(min_size, max_size, 5)
+    if hit_policy not in ("first", "unique"):
+        raise _fail(f"hit_policy={hit_policy!r} must be 'first' or 'unique'")
+    if not isinstance(catch_all, bool):
+        raise _fail(f"catch_all={catch_all!r} must be True or False")
+    if not catch_all and sizes[1] == 0:
+        raise _fail("max_size=0 with catch_all=False gives a rule set without rules")
+    return _RuleSetSpec(
+        fixed, sizes, hit_policy, catch_all, _check_size("max_parameters", max_parameters)
+    )
+
+
+def _constants() -> SearchStrategy[str]:
+    nice = st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0, 1.5, 2.0, 10.0, 100.0, 365.0, -1.0])
+    return (nice | st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False)).map(repr)
+
+
+def _atoms(draw: st.DrawFn, parameters: list[str], guarded: bool) -> str:
+    """One condition that is true or false (never unknown when *guarded*)."""
+    numbers, bools, dates = _facts_of("number"), _facts_of("bool"), _facts_of("date")
+    kind = draw(st.sampled_from(["compare", "bool", "none", "arith", "function"]))
+    if kind == "none":
+        name = draw(st.sampled_from(numbers + bools + dates))
+        return f"{name} is {draw(st.sampled_from(['', 'not ']))}None"
+    if kind == "bool":
+        name = draw(st.sampled_from(bools))
+        text = f"{draw(st.sampled_from(['', 'not ']))}{name}"
+        return f"({name} is not None and {text})" if guarded else text
+    right = draw(st.sampled_from(parameters) | _constants()) if parameters else draw(_constants())
+    op = draw(st.sampled_from(_COMPARE))
+    names = draw(st.lists(st.sampled_from(numbers), min_size=2, max_size=2))
+    if kind == "arith":
+        left = f"{names[0]} {draw(st.sampled_from(['+', '-', '*']))} {names[1]}"
+        used = names
+    elif kind == "function":
+        function = draw(st.sampled_from(["min", "max", "abs"]))
+        used = names[:1] if function == "abs" else names
+        left = f"{function}({', '.join(used)})"
+    else:
+        left, used = names[0], names[:1]
+    text = f"{left} {op} {right}"
+    if guarded:
+        guards = " and ".join(f"{name} is not None" for name in dict.fromkeys(used))
+        text = f"({guards} and {text})"
+    return text
+
+
+def _conditions(draw: st.DrawFn, parameters: list[str], guarded: bool, depth: int = 0) -> str:
+    if depth >= 2 or not draw(st.booleans()):
+        return _atoms(draw, parameters, guarded)
+    shape = draw(st.sampled_from(["and", "or", "not"]))
+    left = _conditions(draw, parameters, guarded, depth + 1)
+    if shape == "not":
+        return f"not ({left})"
+    right = _conditions(draw, parameters, guarded, depth + 1)
+    return f"({left}) {shape} ({right})"
+
+
+@_strategy_function("rule_sets", _rule_set_spec)
+def _rule_sets(draw: st.DrawFn, spec: _RuleSetSpec) -> Any:
+    from goalcheck.rules import Rule, RuleSet, StatusInfo
+
+    ids = spec.statuses
+    if ids is None:
+        ids = tuple(
+            draw(st.lists(st.sampled_from(_STATUS_POOL), min_size=1, max_size=4, unique=True))
+        )
+    statuses = [
+        StatusInfo(s, s.replace("_", " "), s.replace("_", " "), i) for i, s in enumerate(ids)
+    ]
+    n_parameters = draw(st.integers(0, spec.max_parameters))
+    parameters = {f"p_{i}": float(draw(_numbers(-10, 10))) for i in range(1, n_parameters + 1)}
+    unique = spec.hit_policy == "unique"
+    n = draw(st.integers(*spec.sizes))
+    conditions = [_conditions(draw, list(parameters), guarded=unique) for _ in range(n)]
+    if unique:
+        # a partition: rule i also requires every earlier condition to be false; the guards
+        # keep conditions two-valued, so at most one rule matches (and the catch-all: none)
+        whens = [
+            " and ".join([f"({c})", *(f"not ({p})" for p in conditions[:i])])
+            for i, c in enumerate(conditions)
+        ]
+        if spec.catch_all and conditions:
+            whens.append(" and ".join(f"not ({c})" for c in conditions))
+        elif spec.catch_all:
+            whens.append("true")
+    else:
+        whens = conditions + (["true"] if spec.catch_all else [])
+    templates = ["", "value {value}", "pace {pace:.2f}", "target {target}"]
+    rules = [
+        Rule(
+            id=f"r{i}",
+            when=when,
+            status=draw(st.sampled_from(ids)),
+            reason_en=draw(st.sampled_from(templates)),
+            reason_da=draw(st.sampled_from(templates)),
+        )
+        for i, when in enumerate(whens, start=1)
+    ]
+    return RuleSet(
+        name="generated",
+        version="1",
+        description="generated by goalcheck.strategies.rule_sets",
+        statuses=statuses,
+        parameters=parameters,
+        hit_policy=spec.hit_policy,
+        rules=rules,
+    )
+
+
+def rule_sets(
+    *,
+    statuses: list[str] | tuple[str, ...] | None = None,
+    min_size: int = 1,
+    max_size: int | None = None,
+    hit_policy: str = "first",
+    catch_all: bool = True,
+    max_parameters: int = 2,
+) -> SearchStrategy[Any]:
+    """Small valid :class:`~goalcheck.rules.RuleSet` objects over the fact vocabulary.
+
+    Each has between *min_size* and *max_size* rules (default 1 to 5) with random conditions
+    (comparisons of facts with constants or parameters, arithmetic, ``min``/``max``/``abs``,
+    ``is None``, ``and``/``or``/``not``), plus, with *catch_all*, a last rule that matches
+    whatever the others leave, so every target gets a status.  *statuses* pins the status
+    ids (severity in list order); by default one to four are drawn.  Up to *max_parameters*
+    numeric parameters ``p_1``, ``p_2``, ... are defined and used.  Under
+    ``hit_policy="unique"`` the conditions are made mutually exclusive (each guarded against
+    ``None`` and excluding the ones before it), so evaluation never raises.
+    """
+    return _rule_sets(  # type: ignore[no-any-return]
+        **_given(statuses=statuses, max_size=max_size),
+        **({"min_size": min_size} if min_size != 1 else {}),
+        **({"hit_policy": hit_policy} if hit_policy != "first" else {}),
+        **({"catch_all": catch_all} if catch_all is not True else {}),
+        **({"max_parameters": max_parameters} if max_parameters != 2 else {}),
+    )
+
+
+# --- targets a rule set classifies a given way -------------------------------------------
+
+_ATTEMPTS = 10  # candidates per draw before the draw is rejected
+
+
+@attrs.frozen(eq=False)
+class _StatusSpec:
+    status: str
+    as_of: dt.date
+    rules: Any
+    parameters: tuple[tuple[str, Any], ...]
+    candidates: SearchStrategy[Target]
+
+
+def _status_spec(
+    status: str,
+    *,
+    as_of: dt.date,
+    rules: Any = "default",
+    targets: SearchStrategy[Target] | None = None,
+    **parameters: Any,
+) -> _StatusSpec:
+    from goalcheck.rules import load_rules
+
+    day = _check_date("as_of", as_of)
+    if day is None:
+        raise _fail("as_of must be a datetime.date")
+    try:
+        rule_set = load_rules(rules)
+        rule_set.bind(**parameters)
+    except GoalcheckError as error:
+        raise _fail(f"rules={rules!r}: {error}") from None
+    known = [info.id for info in rule_set.statuses]
+    if status not in known:
+        from goalcheck.errors import did_you_mean
+
+        raise _fail(
+            f"rule set {rule_set.name!r} has no status {status!r}{did_you_mean(status, known)}; "
+            f"its statuses are {', '.join(known)}"
+        )
+    if not any(rule.status == status for rule in rule_set.rules):
+        raise _fail(f"no rule of rule set {rule_set.name!r} gives status {status!r}")
+    strategy = _check_strategy("targets", targets)
+    if strategy is None:
+        strategy = _hinted(status, day) if rule_set.name == "default" else _near(day)
+    return _StatusSpec(status, day, rule_set, tuple(parameters.items()), strategy)
+
+
+def _near(as_of: dt.date) -> SearchStrategy[Target]:
+    """Targets whose dates lie within five years either side of *as_of*."""
+    return targets(min_date=_shift(as_of, -5 * 365), max_date=_shift(as_of, 5 * 365))
+
+
+def _hinted(status: str, as_of: dt.date) -> SearchStrategy[Target]:
+    """Candidates built to get *status* from the default rules (then checked like any other)."""
+    lo, hi = _shift(as_of, -3 * 365), _shift(as_of, 3 * 365)
+    plain: dict[str, Any] = {
+        "accumulation": "level",
+        "recurrence": False,
+        "with_checkpoints": False,
+    }
+    if status == "not_evaluable":
+        return targets(undetermined=True, min_date=lo, max_date=hi) | targets(
+            with_measurements=False, min_date=lo, max_date=hi
+        )
+    if status == "met":
+        return st.builds(
+            _with_latest,
+            targets(undetermined=False, min_date=lo, max_date=as_of, **plain),
+            st.just(as_of),
+            st.just(True),
+            _numbers(0, 100),
+        )
+    if status == "at_risk":
+        before = _shift(as_of, -1)
+        return st.builds(
+            _with_latest,
+            targets(
+                undetermined=False, min_date=lo, max_date=before, with_forecasts=False, **plain
+            ).filter(lambda t: t.deadline is not None),
+            st.just(as_of),
+            st.just(False),
+            _numbers(1, 100),
+        )
+    if status == "on_track":
+        return st.builds(
+            _with_forecast,
+            targets(
+                undetermined=False, min_date=lo, max_date=hi, with_forecasts=False, **plain
+            ).filter(lambda t: t.deadline is not None and t.deadline > as_of),
+            st.just(as_of),
+            _numbers(0, 100),
+        )
+    return _near(as_of)
+
+
+def _threshold(target: Target, as_of: dt.date) -> tuple[float | None, float | None, float | None]:
+    from goalcheck.facts import compute_facts
+
+    facts = compute_facts(target, as_of, names=("target", "target_high", "baseline"))
+    return facts["target"], facts["target_high"], facts["baseline"]  # type: ignore[return-value]
+
+
+def _good_value(target: Target, as_of: dt.date, meets: bool, slack: float) -> float | None:
+    """A value that meets (or misses, by at least 1 + slack) the target in force at as_of."""
+    t, hi, b = _threshold(target, as_of)
+    d = target.direction
+    gap = 1.0 + slack
+    if d is Direction.MILESTONE:
+        return 1.0 if meets else 0.0
+    if d in (Direction.INCREASE, Direction.DECREASE):
+        if b is None:
+            return None
+        better = gap if meets else -gap
+        return b + better * d.sign
+    if t is None:
+        return None
+    if d is Direction.BETWEEN:
+        if hi is None or hi < t:
+            return None
+        return (t + (hi - t) / 2) if meets else hi + gap
+    return t + (slack if meets else -gap) * d.sign
+
+
+def _with_latest(target: Target, as_of: dt.date, meets: bool, slack: float) -> Target:
+    """*target* with an actual on as_of that meets (or misses) it; unchanged if impossible."""
+    value = _good_value(target, as_of, meets, slack)
+    if value is None or not math.isfinite(value):
+        return target
+    kept = [m for m in target.measurements if m.date != as_of]
+    return attrs.evolve(target, measurements=_seq([*kept, Measurement(as_of, value)]))
+
+
+def _with_forecast(target: Target, as_of: dt.date, slack: float) -> Target:
+    """*target*, missed on as_of, with a forecast made on as_of that meets it by the deadline."""
+    missed = _with_latest(target, as_of, False, slack)
+    value = _good_value(missed, as_of, True, slack)
+    if value is None or target.deadline is None or not math.isfinite(value):
+        return target
+    forecast = Measurement(target.deadline, value, kind=MeasurementKind.FORECAST, made_on=as_of)
+    return attrs.evolve(missed, measurements=_seq([*missed.measurements, forecast]))
+
+
+def _status_of(spec: _StatusSpec, target: Target) -> str:
+    from goalcheck.engine import evaluate_iter
+
+    (result,) = evaluate_iter([target], spec.as_of, spec.rules, **dict(spec.parameters))
+    return result.status
+
+
+def _draw_with_status(draw: st.DrawFn, spec: _StatusSpec) -> Target:
+    from hypothesis import assume
+
+    for _ in range(_ATTEMPTS):
+        candidate = draw(spec.candidates)
+        if _status_of(spec, candidate) == spec.status:
+            return candidate
+    assume(False)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def targets_with_status(
+    status: str,
+    *,
+    as_of: dt.date,
+    rules: Any = "default",
+    targets: SearchStrategy[Target] | None = None,
+    **parameters: Any,
+) -> SearchStrategy[Target]:
+    """Targets that the rule set *rules* classifies as *status* at *as_of*.
+
+    *rules* is anything :func:`goalcheck.load_rules` takes (a shipped name, a path, a
+    :class:`~goalcheck.rules.RuleSet`); keyword *parameters* override its parameters, as in
+    :func:`goalcheck.evaluate`.  For the ``default`` rule set, candidates are built to get the
+    status (a latest value that meets or misses the target, a passed deadline, a forecast
+    that reaches it); otherwise, or when *targets* supplies the candidates, they are drawn
+    and filtered.  Every target returned has been evaluated and has the status.
+
+    An unknown status, or one no rule gives, raises
+    :class:`~hypothesis.errors.InvalidArgument` at once.  A status the candidates reach too
+    rarely (or never) makes Hypothesis fail its ``filter_too_much`` health check; pass
+    *targets* closer to what the rules want.
+    """
+    if not isinstance(status, str):
+        raise _fail(f"status={status!r} must be a status id (a string)")
+    kwargs: dict[str, Any] = {"status": status, "as_of": as_of}
+    if not (isinstance(rules, str) and rules == "default"):
+        kwargs["rules"] = rules
+    if targets is not None:
+        kwargs["targets"] = targets
+    return _targets_with_status(**kwargs, **parameters)  # type: ignore[no-any-return]
+
+
+_targets_with_status = _strategy_function("targets_with_status", _status_spec)(_draw_with_status)
