@@ -639,3 +639,22 @@ def test_the_reference_documents_every_key() -> None:
         if f"`{field.name}`" not in doc
     ]
     assert missing == []
+
+
+def test_a_table_key_needs_a_table() -> None:
+    problems = problems_of('id = "p"\n[[initiatives]]\nid = "i"\ntarget_group = "ledige"\n')
+    assert problems == ["plan.toml:initiatives[0].target_group: expected a table, not 'ledige'"]
+    problems = problems_of(
+        'id = "p"\n[[initiatives]]\nid = "i"\ntarget_group = { size = "many", colour = 1 }\n'
+    )
+    assert problems == [
+        "plan.toml:initiatives[0].target_group.colour: unknown key 'colour'",
+        "plan.toml:initiatives[0].target_group.size: expected a number, not 'many'",
+    ]
+
+
+def test_the_period_is_a_phrase_or_a_table() -> None:
+    plan = load('id = "p"\nperiod = { start = "2009-03-01", end = 2009-12-31 }\n')
+    assert plan.period == Period(dt.date(2009, 3, 1), dt.date(2009, 12, 31))
+    (problem,) = problems_of('id = "p"\nperiod = { start = 2010-01-01, end = 2009-12-31 }\n')
+    assert problem.startswith("plan.toml:period: a period cannot end")

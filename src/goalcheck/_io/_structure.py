@@ -117,8 +117,8 @@ class Problems:
     file: str | None
     found: list[Problem] = attrs.Factory(list)
 
-    def add(self, message: str, location: str | None, file: str | None = None) -> None:
-        self.found.append(Problem(message, file or self.file, location))
+    def add(self, message: str, location: str | None) -> None:
+        self.found.append(Problem(message, self.file, location))
 
     def add_error(self, error: Exception, where: Where, name: str | None = None) -> None:
         """Record what a converter, validator or constructor raised, located under *where*.
@@ -199,7 +199,6 @@ class FieldShape:
     field: attrs.Attribute[Any]
     form: str
     type: Any
-    optional: bool
 
     @property
     def name(self) -> str:
@@ -217,19 +216,17 @@ class FieldShape:
 
 
 def _shape(field: attrs.Attribute[Any], hint: Any) -> FieldShape:
-    optional = False
     if typing.get_origin(hint) in (typing.Union, types.UnionType):
         args = [arg for arg in typing.get_args(hint) if arg is not type(None)]
-        optional = len(args) < len(typing.get_args(hint))
         hint = args[0] if len(args) == 1 else None
     if typing.get_origin(hint) is tuple:
         item = typing.get_args(hint)[0]
         if isinstance(item, type) and attrs.has(item):
-            return FieldShape(field, "tables", item, optional)
-        return FieldShape(field, "list", item, optional)
+            return FieldShape(field, "tables", item)
+        return FieldShape(field, "list", item)
     if isinstance(hint, type) and attrs.has(hint):
-        return FieldShape(field, "table", hint, optional)
-    return FieldShape(field, "scalar", hint, optional)
+        return FieldShape(field, "table", hint)
+    return FieldShape(field, "scalar", hint)
 
 
 @functools.cache
@@ -285,6 +282,10 @@ def build(
         elif shape.form == "table" and isinstance(value, Mapping):
             built = build(shape.type, value, where.table(name), problems)
             built = _MISSING if built is None else built
+        elif shape.form == "table" and shape.field.converter is None:
+            # only a converter (like Plan.period's, which reads phrases) accepts a non-table
+            problems.add(f"expected a table, not {_describe(value)}", where.key(name))
+            built = _MISSING
         else:
             built = _scalar(shape, value, where, problems)
         if built is not _MISSING:
