@@ -473,7 +473,10 @@ def test_golden_report(name: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path}: run with GOALCHECK_REGEN_GOLDEN=1"
-    assert json.loads(path.read_text("utf-8")) == json.loads(text)
+    assert json.loads(path.read_text("utf-8")) == json.loads(text), (
+        f"the report of {name} differs from {path.name}: if the engine or rules changed on "
+        "purpose, review and regenerate with GOALCHECK_REGEN_GOLDEN=1"
+    )
 
 
 @needs_engine
