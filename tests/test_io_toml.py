@@ -658,3 +658,50 @@ def test_the_period_is_a_phrase_or_a_table() -> None:
     assert plan.period == Period(dt.date(2009, 3, 1), dt.date(2009, 12, 31))
     (problem,) = problems_of('id = "p"\nperiod = { start = 2010-01-01, end = 2009-12-31 }\n')
     assert problem.startswith("plan.toml:period: a period cannot end")
+
+
+@attrs.frozen
+class _Leaf:
+    when: dt.date = attrs.field(converter=lambda v: goalcheck.periods.to_date(v))
+    score: float | None = None
+
+
+@attrs.frozen
+class _Node:
+    """A stand-in for a model class that gained fields the loader has never heard of."""
+
+    name: str
+    leaves: tuple[_Leaf, ...] = attrs.field(default=(), converter=tuple)
+    first: _Leaf | None = None
+    labels: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    count: int | None = None
+    flag: bool = False
+
+
+def test_new_fields_flow_through_load_and_dump_without_loader_changes() -> None:
+    from goalcheck._io._structure import KeyPath, Problems, build
+    from goalcheck._io._toml import dumps
+
+    node = _Node(
+        "n",
+        leaves=[_Leaf(dt.date(2009, 1, 1), 0.5), _Leaf(dt.date(2010, 1, 1))],
+        first=_Leaf(dt.date(2011, 1, 1)),
+        labels=["a", 'b"'],
+        count=3,
+        flag=True,
+    )
+    text = dumps(node)
+    assert "[[leaves]]" in text
+    problems = Problems("node.toml")
+    assert build(_Node, tomllib.loads(text), KeyPath(), problems) == node
+    assert problems.found == []
+    bad = {"name": "n", "count": 1.5, "flag": "yes", "leaves": [{"when": "x"}], "lables": []}
+    assert build(_Node, bad, KeyPath(), problems) is None
+    assert [p.location for p in problems.found] == ["lables", "leaves[0].when", "count", "flag"]
+    messages = [p.message for p in problems.found]
+    assert messages[0] == "unknown key 'lables' (did you mean 'labels'?)"
+    assert messages[1].startswith("cannot read 'x' as a date or period")
+    assert messages[2:] == [
+        "expected a whole number, not the number 1.5",
+        "expected true or false, not 'yes'",
+    ]
