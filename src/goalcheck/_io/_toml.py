@@ -40,7 +40,8 @@ def dump_plan(plan: Plan) -> str:
     """The plan as a TOML document that :func:`goalcheck.load_plan` reads back equal.
 
     A target inside an initiative does not repeat the initiative's id; the loader fills it
-    in.  Measurements are written inside their targets.
+    in (so a plan built in Python with ``initiative=None`` on such targets reads back with
+    it set).  Measurements are written inside their targets.
     """
     return dumps(plan, skip=_nested_initiative)
 
