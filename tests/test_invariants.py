@@ -8,8 +8,13 @@ that could never fail would show up here.
 
 from __future__ import annotations
 
+import contextlib
+import csv
 import datetime as dt
+import enum
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -19,7 +24,9 @@ from hypothesis import strategies as st
 
 import goalcheck.engine
 import goalcheck.facts
+from goalcheck import dump_plan, load_csv, parse_period
 from goalcheck import strategies as gst
+from goalcheck._io._csv import measurement_columns, target_columns
 from goalcheck.engine import evaluate, evaluate_iter
 from goalcheck.errors import GoalcheckError
 from goalcheck.model import (
@@ -378,6 +385,66 @@ def test_rollups_are_never_better_than_their_worst_target(plan: Plan, as_of: dt.
     check_rollups(plan, as_of)
 
 
+# --- round trips --------------------------------------------------------------------------
+
+
+def check_toml_round_trip(plan: Plan) -> None:
+    from goalcheck._io import loads_plan
+
+    text = dump_plan(plan)
+    assert loads_plan(text) == plan, text
+
+
+@given(gst.plans(max_size=5))
+def test_toml_round_trip(plan: Plan) -> None:
+    check_toml_round_trip(plan)
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, enum.Enum):
+        return str(value.value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def write_csv(plan: Plan, directory: Path) -> tuple[Path, Path]:
+    """The plan's targets and measurements as the CSV interchange files."""
+    targets_csv, measurements_csv = directory / "targets.csv", directory / "measurements.csv"
+    with targets_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(target_columns())
+        for target in plan.iter_targets():
+            writer.writerow([_cell(getattr(target, name)) for name in target_columns()])
+    with measurements_csv.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(measurement_columns())
+        for target in plan.iter_targets():
+            for m in target.measurements:
+                writer.writerow(
+                    [target.id, *(_cell(getattr(m, n)) for n in measurement_columns()[1:])]
+                )
+    return targets_csv, measurements_csv
+
+
+def check_csv_round_trip(plan: Plan, directory: Path) -> None:
+    """Every target (minus what the CSV contract has no column for) comes back equal."""
+    loaded = load_csv(*write_csv(plan, directory), plan_id=plan.id)
+
+    def comparable(target: Target) -> Target:
+        return attrs.evolve(target, checkpoints=(), tags=())
+
+    expected = {t.id: comparable(t) for t in plan.iter_targets()}
+    assert {t.id: t for t in loaded.iter_targets()} == expected
+
+
+@given(plan=gst.plans(targets=gst.targets(with_checkpoints=False), max_size=5))
+def test_csv_round_trip(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> None:
+    check_csv_round_trip(plan, tmp_path_factory.mktemp("csv"))
+
+
 # --- arbitrary text never escapes as a Python error --------------------------------------
 
 
@@ -501,6 +568,122 @@ def test_rule_loader_raises_only_goalcheck_errors(
     text: str, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     check_rule_file_text(text, tmp_path_factory)
+
+
+plan_text = st.one_of(
+    st.text(max_size=200),
+    st.lists(
+        st.sampled_from(
+            [
+                'id = "p"\n',
+                'title = "x"\n',
+                "date = 2009-09-30\n",
+                'period = "2009"\n',
+                'period = "3. kvartal 2009"\n',
+                "[[targets]]\n",
+                "[[initiatives]]\n",
+                "[[initiatives.targets]]\n",
+                "[[targets.measurements]]\n",
+                "[[measurements]]\n",
+                'id = "t"\n',
+                'direction = "at_least"\n',
+                'direction = "atleast"\n',
+                "target = 5\n",
+                'target = "5,5"\n',
+                "target = nan\n",
+                "target = inf\n",
+                'deadline = "ultimo 2009"\n',
+                'deadline = "ultimo"\n',
+                "deadline = 2009-13-01\n",
+                "value = 3\n",
+                'value = "x"\n',
+                'target_id = "t"\n',
+                'target_id = "u"\n',
+                'kind = "forecast"\n',
+                "checkpoints = [{date = 2009-01-01, value = 1}]\n",
+                "checkpoints = 3\n",
+                "measurements = []\n",
+                "target_group = {size = -1}\n",
+                "funding = [{amount = 1}]\n",
+                "tags = [1]\n",
+                "[x]\n",
+                "= 1\n",
+                "a.b = 1\n",
+            ]
+        ),
+        max_size=15,
+    ).map("".join),
+)
+
+
+@given(plan_text)
+def test_plan_loader_raises_only_goalcheck_errors(text: str) -> None:
+    from goalcheck._io import loads_plan
+
+    with contextlib.suppress(GoalcheckError):
+        loads_plan(text)
+
+
+csv_text = st.one_of(
+    st.text(max_size=200),
+    st.lists(
+        st.lists(
+            st.sampled_from(
+                [
+                    "id",
+                    "direction",
+                    "target",
+                    "deadline",
+                    "t",
+                    "at_least",
+                    "between",
+                    "5",
+                    "5,5",
+                    "1.000,5",
+                    "",
+                    "ultimo 2009",
+                    "2009-02-30",
+                    '"',
+                    "nan",
+                    "-",
+                    "target_high",
+                    "relative",
+                    "percent",
+                    "x",
+                ]
+            ),
+            max_size=6,
+        ).map(",".join),
+        max_size=5,
+    ).map("\n".join),
+)
+
+
+@given(csv_text, csv_text)
+def test_csv_loader_raises_only_goalcheck_errors(
+    targets_text: str, measurements_text: str
+) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        targets_csv = Path(folder) / "targets.csv"
+        measurements_csv = Path(folder) / "measurements.csv"
+        targets_csv.write_text(targets_text, encoding="utf-8")
+        measurements_csv.write_text(measurements_text, encoding="utf-8")
+        with contextlib.suppress(GoalcheckError):
+            load_csv(targets_csv, measurements_csv)
+
+
+@given(st.text(max_size=40) | st.sampled_from(["3. kvartal 2009", "ultimo 2009", "Q3 2009"]))
+def test_period_parser_raises_only_goalcheck_errors(text: str) -> None:
+    check_period_text(text)
+
+
+def check_period_text(text: str) -> None:
+    try:
+        parse_period(text)
+    except GoalcheckError:
+        return
 
 
 # --- mutation checks: each property fails on a deliberately broken engine -----------------
@@ -652,3 +835,58 @@ def test_mutant_leaky_compiler(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(goalcheck._expr, "check", leaky)
     with pytest.raises(ValueError):
         MUTANT_SETTINGS(given(expression_text, st.text(max_size=5))(check_rule_text))()
+
+
+def test_mutant_lossy_toml_writer(monkeypatch: pytest.MonkeyPatch) -> None:
+    import goalcheck._io._toml as toml_writer
+
+    real = toml_writer.dumps
+
+    def lossy(obj: Any, **kwargs: Any) -> str:
+        return real(obj, **kwargs).replace("note = ", "# note = ")
+
+    monkeypatch.setattr(toml_writer, "dumps", lossy)
+    _fails(check_toml_round_trip, gst.plans(min_size=1, max_size=3))
+
+
+def test_mutant_lossy_csv_reader(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    import goalcheck._io._csv as csv_reader
+
+    real = csv_reader.load_csv
+
+    def lossy(*args: Any, **kwargs: Any) -> Plan:
+        plan = real(*args, **kwargs)
+        return attrs.evolve(plan, targets=tuple(attrs.evolve(t, unit="") for t in plan.targets))
+
+    monkeypatch.setattr(sys.modules[__name__], "load_csv", lossy)
+
+    def check(plan: Plan) -> None:
+        check_csv_round_trip(plan, tmp_path_factory.mktemp("csv"))
+
+    _fails(
+        check,
+        gst.plans(
+            targets=gst.targets(with_checkpoints=False, unit="persons"), min_size=1, max_size=2
+        ),
+    )
+
+
+def test_mutant_leaky_period_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    import goalcheck.periods
+
+    real = goalcheck.periods.parse_period
+
+    def leaky(text: str) -> Any:
+        if "1" in text:
+            raise IndexError("leaked")
+        return real(text)
+
+    monkeypatch.setattr(sys.modules[__name__], "parse_period", leaky)
+    with pytest.raises(IndexError):
+        MUTANT_SETTINGS(
+            given(st.text(max_size=10))(
+                test_period_parser_raises_only_goalcheck_errors.hypothesis.inner_test
+            )
+        )()
