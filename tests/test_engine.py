@@ -110,7 +110,8 @@ def test_met_both_sides_for_every_direction(
 ) -> None:
     status, rule = verdict(target(direction, measurements=[actual(50, value)], **extra))
     assert (status == "met") is met
-    assert (rule == "met") is met
+    expected = {"increase": "moved", "decrease": "moved", "milestone": "milestone-done"}
+    assert (rule == expected.get(direction, "met")) is met
 
 
 def test_cumulative_ceiling_is_met_only_after_its_deadline() -> None:
@@ -263,6 +264,19 @@ def test_trend_of_a_direction_only_target(values: tuple[float, ...], expected: s
     assert result.rule == ("trend" if expected == "on_track" else "otherwise")
 
 
+def test_a_direction_only_running_count_is_met_only_at_its_deadline() -> None:
+    t = target("increase", baseline=0, accumulation="cumulative", measurements=[actual(50, 5)])
+    assert verdict(t) == ("on_track", "trend")
+    assert verdict(t, day(101)) == ("met", "moved")
+
+
+def test_direction_only_explanations_name_the_baseline() -> None:
+    result = judge(target("decrease", baseline=9500, measurements=[actual(50, 7183)]))
+    assert result.rule == "moved"
+    assert "baseline 9500" in result.explanation
+    assert "udgangspunktet 9500" in result.explain("da")
+
+
 # --- milestones ------------------------------------------------------------------------------
 
 
@@ -271,8 +285,11 @@ def test_milestones() -> None:
     assert verdict(m) == ("not_evaluable", "no-data")
     assert verdict(attrs.evolve(m, measurements=[forecast(1)])) == ("on_track", "forecast")
     assert verdict(attrs.evolve(m, measurements=[forecast(0)])) == ("at_risk", "forecast-miss")
-    assert verdict(attrs.evolve(m, measurements=[actual(10, 0)])) == ("at_risk", "otherwise")
-    assert verdict(attrs.evolve(m, measurements=[actual(10, 1)])) == ("met", "met")
+    assert verdict(attrs.evolve(m, measurements=[actual(10, 0)])) == (
+        "at_risk",
+        "milestone-pending",
+    )
+    assert verdict(attrs.evolve(m, measurements=[actual(10, 1)])) == ("met", "milestone-done")
     assert verdict(attrs.evolve(m, measurements=[actual(10, 0)]), day(101)) == (
         "at_risk",
         "deadline-passed",
