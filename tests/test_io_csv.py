@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import pytest
@@ -282,3 +283,35 @@ def test_the_reference_documents_every_column() -> None:
     )
     missing = [c for c in target_columns() + measurement_columns() if f"`{c}`" not in doc]
     assert missing == []
+
+
+@given(st.text(max_size=30))
+def test_any_cell_text_is_a_number_or_a_value_error(text: str) -> None:
+    try:
+        value = parse_number(text)
+    except ValueError:
+        return
+    assert math.isfinite(value)
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from(["T1", "at_least", "12,5", "1.800", "", "x", '"', "2009"]), max_size=6
+        ),
+        max_size=5,
+    )
+)
+def test_any_csv_loads_or_raises_plan_error(rows: list[list[str]]) -> None:
+    import tempfile
+
+    text = "id,direction,target,deadline\n" + "\n".join(",".join(r) for r in rows) + "\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "targets.csv"
+        path.write_text(text, encoding="utf-8")
+        try:
+            goalcheck.load_csv(path)
+            problems = []
+        except PlanError as error:
+            problems = list(error.problems)
+        assert all(p.file == str(path) and p.location for p in problems)

@@ -7,6 +7,7 @@ import math
 import os
 import textwrap
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 import attrs
@@ -705,3 +706,25 @@ def test_new_fields_flow_through_load_and_dump_without_loader_changes() -> None:
         "expected a whole number, not the number 1.5",
         "expected true or false, not 'yes'",
     ]
+
+
+def _problems_or_none(load_it: Callable[[], object]) -> list[goalcheck.Problem] | None:
+    """The problems a load raises as PlanError (any other exception fails the test)."""
+    try:
+        load_it()
+    except PlanError as error:
+        return list(error.problems)
+    return None
+
+
+@given(st.text(max_size=40))
+def test_any_date_text_loads_or_raises_plan_error(text: str) -> None:
+    document = target(f'direction = "at_least"\ndeadline = {_string(text, multiline=False)}')
+    problems = _problems_or_none(lambda: load(document))
+    assert problems is None or all(p.file == "plan.toml" and p.location for p in problems)
+
+
+@given(st.text(max_size=200))
+def test_any_document_loads_or_raises_plan_error(text: str) -> None:
+    problems = _problems_or_none(lambda: loads_plan(text, "x.toml"))
+    assert problems is None or all(p.file == "x.toml" for p in problems)
