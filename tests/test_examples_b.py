@@ -103,6 +103,12 @@ def test_example_loads_and_validates(name: str) -> None:
                 "yearly": 0,
                 "measurements": 0,
                 "funding": {"budget": 21},
+                "funding_types": {
+                    ("budget", "drift"): 13,
+                    ("budget", "indsats"): 7,
+                    ("budget", "other"): 1,
+                },
+                "target_groups": 16,
                 "without_funding": ["4.2"],
             },
         ),
@@ -121,6 +127,15 @@ def test_example_loads_and_validates(name: str) -> None:
                 "yearly": 5,
                 "measurements": 0,
                 "funding": {"budget": 111, "requested": 12},
+                "funding_types": {
+                    ("budget", "drift"): 52,
+                    ("budget", "indsats"): 41,
+                    ("budget", "other"): 18,
+                    ("requested", "drift"): 5,
+                    ("requested", "indsats"): 1,
+                    ("requested", "other"): 6,
+                },
+                "target_groups": 34,
                 "without_funding": ["14.1", "14.2"],
             },
         ),
@@ -143,6 +158,8 @@ def test_counts_match_the_readme(name: str, expected: dict[str, object]) -> None
         "yearly": sum(t.recurrence is not None for t in targets),
         "measurements": sum(len(t.measurements) for t in targets),
         "funding": dict(Counter(f.kind.value for _, f in _lines(plan))),
+        "funding_types": dict(Counter((f.kind.value, f.type.value) for _, f in _lines(plan))),
+        "target_groups": sum(i.target_group is not None for i in plan.initiatives),
         "without_funding": [i.id for i in plan.initiatives if not i.funding],
     }
     assert got == expected
