@@ -79,7 +79,7 @@ def test_example_loads_and_validates(name: str) -> None:
     plan = _load(name)
     assert plan.date == AS_OF[name]
     assert validate_plan(plan) == []
-    # every plan-level target names an existing area (validate_plan does not check `area`)
+    # every plan-level target (an area's result goal) names its area
     areas = {a.id for a in plan.areas}
     for target in plan.targets:
         assert target.area in areas, target.id
