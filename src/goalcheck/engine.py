@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from operator import attrgetter
 from typing import Any
 
 from goalcheck.errors import EvaluationError
@@ -131,30 +133,28 @@ def evaluate(
     return Report(day, ruleset, results, _rollups(plan, results, ruleset))
 
 
+_GROUP = attrgetter("initiative", "area", "status")
+
+
 def _rollups(plan: Plan, results: tuple[Result, ...], ruleset: RuleSet) -> tuple[Rollup, ...]:
     """The plan, then each area, then each initiative, in the plan's order."""
-    by_initiative: dict[str, list[str]] = {}
-    by_area: dict[str, list[str]] = {}
-    for result in results:
-        if result.initiative is not None:
-            by_initiative.setdefault(result.initiative, []).append(result.status)
-        if result.area is not None:
-            by_area.setdefault(result.area, []).append(result.status)
-    rollups = [make_rollup("plan", plan.id, plan.title, (r.status for r in results), ruleset)]
+    by_initiative: dict[str, Counter[str]] = {}
+    by_area: dict[str, Counter[str]] = {}
+    total: Counter[str] = Counter()
+    for (initiative, area, status), n in Counter(map(_GROUP, results)).items():
+        total[status] += n
+        if initiative is not None:
+            by_initiative.setdefault(initiative, Counter())[status] += n
+        if area is not None:
+            by_area.setdefault(area, Counter())[status] += n
+    rollups = [make_rollup("plan", plan.id, plan.title, total, ruleset)]
     area_titles = {area.id: area.title for area in plan.areas}
     for initiative in plan.initiatives:  # areas named by initiatives but never declared
         if initiative.area is not None:
             area_titles.setdefault(initiative.area, "")
     for area_id, title in area_titles.items():
-        rollups.append(make_rollup("area", area_id, title, by_area.get(area_id, ()), ruleset))
-    for initiative in plan.initiatives:
-        rollups.append(
-            make_rollup(
-                "initiative",
-                initiative.id,
-                initiative.title,
-                by_initiative.get(initiative.id, ()),
-                ruleset,
-            )
-        )
+        rollups.append(make_rollup("area", area_id, title, by_area.get(area_id, {}), ruleset))
+    for item in plan.initiatives:
+        counts: Mapping[str, int] = by_initiative.get(item.id, {})
+        rollups.append(make_rollup("initiative", item.id, item.title, counts, ruleset))
     return tuple(rollups)

@@ -287,7 +287,7 @@ def compute_facts(
         if m.kind is _ACTUAL:
             day = m.date
             o = day.toordinal()
-            if not first <= o <= as_ord:
+            if o > as_ord or o < first:
                 continue
             n += 1
             if o == last_ord:  # a second actual on the same day (rare)

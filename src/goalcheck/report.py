@@ -167,13 +167,24 @@ def _severity(ruleset: _RuleSet) -> dict[str, int]:
 
 
 def make_rollup(
-    level: str, group_id: str, title: str, statuses: Iterable[str], ruleset: _RuleSet
+    level: str,
+    group_id: str,
+    title: str,
+    statuses: Iterable[str] | Mapping[str, int],
+    ruleset: _RuleSet,
 ) -> Rollup:
-    """Count *statuses* and pick the most severe one (ties cannot occur: ids are unique)."""
+    """A group's rollup from its statuses (or their counts): the most severe one, and counts.
+
+    ``counts`` lists every status of the rule set, in its order, zeros included.
+    """
     severity = _severity(ruleset)
     counts = dict.fromkeys(severity, 0)
-    for status in statuses:
-        counts[status] = counts.get(status, 0) + 1
+    if isinstance(statuses, Mapping):
+        for status, n in statuses.items():
+            counts[status] = counts.get(status, 0) + n
+    else:
+        for status in statuses:
+            counts[status] = counts.get(status, 0) + 1
     present = [s for s, n in counts.items() if n]
     worst = max(present, key=lambda s: (severity.get(s, 1 << 30), s)) if present else None
     return Rollup(level, group_id, title, worst, counts)
