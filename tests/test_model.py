@@ -203,3 +203,21 @@ def test_a_valid_plan_has_no_problems() -> None:
     )
     assert validate_plan(plan) == []
     assert [t.id for t in plan.iter_targets()] == ["R", "e"]
+
+
+def test_validate_plan_checks_where_targets_say_they_belong() -> None:
+    plan = Plan(
+        "p",
+        targets=[Target("a", "increase", initiative="ii")],
+        initiatives=[
+            Initiative("i", targets=[Target("b", "increase", initiative="j")]),
+            Initiative("k", targets=[Target("c", "increase", initiative="k")]),
+        ],
+    )
+    assert [(p.location, p.message) for p in validate_plan(plan)] == [
+        ("targets[0].initiative", "unknown initiative 'ii' (did you mean 'i'?)"),
+        (
+            "initiatives[0].targets[0].initiative",
+            "initiative 'j' differs from the initiative 'i' that holds this target",
+        ),
+    ]

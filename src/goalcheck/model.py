@@ -470,7 +470,11 @@ def validate_plan(
     locate: Locate | None = None,
     also_known: Collection[str] = (),
 ) -> list[Problem]:
-    """Problems across objects: duplicate ids, unknown areas and ``contributes_to`` targets.
+    """Problems across objects: duplicate ids, unknown references, misplaced targets.
+
+    References are areas (``Initiative.area``, ``Target.area``), initiatives (a plan-level
+    ``Target.initiative``; a target inside an initiative may only name that one) and
+    targets (``contributes_to``).
 
     Locations are key paths in *plan*, in *file*.  A loader that merged several files (or
     read CSV rows) passes *locate* to turn them into its own; *also_known* are target ids
@@ -524,10 +528,27 @@ def validate_plan(
                 )
             )
     located: list[tuple[str, Target]] = [(f"targets[{j}]", t) for j, t in enumerate(plan.targets)]
+    for where, target in located:
+        if target.initiative is not None and target.initiative not in initiative_ids:
+            problems.append(
+                problem(
+                    f"unknown initiative {target.initiative!r}"
+                    + did_you_mean(target.initiative, initiative_ids),
+                    f"{where}.initiative",
+                )
+            )
     for i, initiative in enumerate(plan.initiatives):
-        located += [
-            (f"initiatives[{i}].targets[{j}]", t) for j, t in enumerate(initiative.targets)
-        ]
+        for j, target in enumerate(initiative.targets):
+            where = f"initiatives[{i}].targets[{j}]"
+            located.append((where, target))
+            if target.initiative is not None and target.initiative != initiative.id:
+                problems.append(
+                    problem(
+                        f"initiative {target.initiative!r} differs from the initiative "
+                        f"{initiative.id!r} that holds this target",
+                        f"{where}.initiative",
+                    )
+                )
     seen: dict[str, str] = {}
     for where, target in located:
         if target.id in seen:

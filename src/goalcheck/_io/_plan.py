@@ -241,15 +241,8 @@ def _read_targets(
     built: list[Target | None] = []
     for i, data in enumerate(value):
         here = where.item("targets", i)
-        if initiative is not None:
-            given = data.get("initiative", initiative)
-            if given != initiative:
-                problems.add(
-                    f"initiative {given!r} differs from the initiative {initiative!r} that "
-                    "holds this target (leave it out)",
-                    here.key("initiative"),
-                )
-            data = {**data, "initiative": initiative}
+        if initiative is not None and "initiative" not in data:
+            data = {**data, "initiative": initiative}  # validate_plan checks a given one
         target = build(Target, data, here, problems)
         if target is None and isinstance(data.get("id"), str):
             parts.failed_target_ids.add(data["id"])
