@@ -664,6 +664,15 @@ def test_action_plan_encoding_evaluates_as_the_document_means(hp: Plan) -> None:
     assert report["2/R1"].status == "not_evaluable"
 
 
+@needs_engine
+def test_budget_2013_date_printed_before_the_plan_is_overdue_once_reported(b13: Plan) -> None:
+    day = dt.date(2012, 10, 1)
+    assert goalcheck.evaluate(b13, day)["16/3"].status == "not_evaluable"
+    reported = _with(b13, "16/3", Measurement(date=day, value=0))
+    result = goalcheck.evaluate(reported, day)["16/3"]
+    assert (result.status, result.rule) == ("at_risk", "deadline-passed")
+
+
 @pytest.mark.parametrize("name", [HP, B13])
 def test_examples_round_trip_through_toml(name: str, tmp_path: Path) -> None:
     plan = _load(name)
