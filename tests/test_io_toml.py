@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import goalcheck
+import goalcheck.strategies
 from goalcheck import (
     Direction,
     Initiative,
@@ -728,3 +729,8 @@ def test_any_date_text_loads_or_raises_plan_error(text: str) -> None:
 def test_any_document_loads_or_raises_plan_error(text: str) -> None:
     problems = _problems_or_none(lambda: loads_plan(text, "x.toml"))
     assert problems is None or all(p.file == "x.toml" for p in problems)
+
+
+@given(goalcheck.strategies.plans(max_size=6))
+def test_plans_from_the_public_strategies_round_trip(plan: Plan) -> None:
+    assert loads_plan(goalcheck.dump_plan(plan)) == plan
