@@ -315,3 +315,21 @@ def test_any_csv_loads_or_raises_plan_error(rows: list[list[str]]) -> None:
         except PlanError as error:
             problems = list(error.problems)
         assert all(p.file == str(path) and p.location for p in problems)
+
+
+def test_quoted_cells_may_hold_line_breaks_and_rows_count_records(tmp_path: Path) -> None:
+    text = 'id,direction,title,target\nT1,at_least,"two\r\nli\u2028nes",1\nT2,at_leest,,\n'
+    problems = problems_of(tmp_path, text)
+    assert len(problems) == 1
+    assert problems[0].startswith("targets.csv:row 3, column direction:")
+    plan = load(tmp_path, text.replace("at_leest", "at_least"))
+    assert plan.targets[0].title == "two\r\nli\u2028nes"
+
+
+def test_files_that_are_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "targets.csv"
+    path.write_bytes(b"id,direction\nT\xe6,increase\n")
+    with pytest.raises(PlanError) as excinfo:
+        goalcheck.load_csv(path)
+    (problem,) = excinfo.value.problems
+    assert problem.message == "not UTF-8 text (byte 14 cannot be decoded)"

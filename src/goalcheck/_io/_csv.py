@@ -9,12 +9,13 @@ row 1).
 from __future__ import annotations
 
 import csv
+import io
 import os
 from pathlib import Path
 from typing import Any
 
 from goalcheck._io._plan import TARGET_ID, Located, Parts, StrPath, assemble, read_loose
-from goalcheck._io._structure import CsvRow, Problems, build, field_shapes
+from goalcheck._io._structure import CsvRow, Problems, build, field_shapes, read_text
 from goalcheck.errors import did_you_mean
 from goalcheck.model import Initiative, Measurement, Plan, Target
 
@@ -88,15 +89,11 @@ def _rows(
     path: Path, problems: Problems, columns: list[str], required: list[str]
 ) -> list[tuple[int, dict[str, str]]]:
     """The non-blank rows of a CSV file as (row number, {column: non-empty cell})."""
+    text = read_text(path, problems)
+    if text is None:
+        return []
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            records = list(csv.reader(handle))
-    except OSError as error:
-        problems.add(f"cannot read the file: {error.strerror or error}", None)
-        return []
-    except UnicodeDecodeError as error:
-        problems.add(f"not UTF-8 text (byte {error.start} cannot be decoded)", None)
-        return []
+        records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         problems.add(f"not valid CSV: {error}", None)
         return []

@@ -28,6 +28,7 @@ from goalcheck._io._structure import (
     build,
     build_tables,
     field_shapes,
+    read_text,
 )
 from goalcheck.errors import PlanError, Problem, did_you_mean
 from goalcheck.model import Initiative, Measurement, Plan, Target, validate_plan
@@ -129,17 +130,9 @@ _AT = re.compile(r" \(at (line \d+, column \d+|end of document)\)$")
 
 def read_toml(path: Path | str, problems: Problems) -> dict[str, Any] | None:
     """A TOML document (from a file, or given as text), or ``None`` after recording why not."""
-    if isinstance(path, str):
-        text = path
-    else:
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except OSError as error:
-            problems.add(f"cannot read the file: {error.strerror or error}", None)
-            return None
-        except UnicodeDecodeError as error:
-            problems.add(f"not UTF-8 text (byte {error.start} cannot be decoded)", None)
-            return None
+    text = path if isinstance(path, str) else read_text(path, problems)
+    if text is None:
+        return None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -16,6 +16,7 @@ import re
 import types
 import typing
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -33,6 +34,7 @@ __all__ = [
     "build_tables",
     "field_shapes",
     "parse_number",
+    "read_text",
 ]
 
 
@@ -138,6 +140,17 @@ class Problems:
                 self.add(problem.message, location)
         else:
             self.add(str(error), where.key(name) if name is not None else where.whole)
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """A UTF-8 file's text (a byte-order mark is dropped), or ``None`` after recording why not."""
+    try:
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as error:
+        problems.add(f"cannot read the file: {error.strerror or error}", None)
+    except UnicodeDecodeError as error:
+        problems.add(f"not UTF-8 text (byte {error.start} cannot be decoded)", None)
+    return None
 
 
 # --------------------------------------------------------------------------- numbers
