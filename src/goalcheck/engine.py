@@ -20,7 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from goalcheck.errors import EvaluationError
-from goalcheck.facts import compute_facts
+from goalcheck.facts import facts_of, plan_for
 from goalcheck.model import Plan, Target
 from goalcheck.periods import Period, to_date
 from goalcheck.report import Report, Result, Rollup, _Context, make_rollup
@@ -49,11 +49,11 @@ def _judge(
 ) -> Iterator[Result]:
     classify = ruleset.compile(**parameters)
     context = _Context(ruleset, dict(parameters))
-    names = ruleset.fact_names
+    plan = plan_for(ruleset.fact_names)
     rule_ids = [rule.id for rule in ruleset.rules]
     statuses = [rule.status for rule in ruleset.rules]
     for target, initiative, area in items:
-        facts = compute_facts(target, as_of, names=names, period=period)
+        facts = facts_of(target, as_of, plan, period)
         index = classify(facts)
         if index < 0:
             raise EvaluationError(

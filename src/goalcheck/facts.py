@@ -29,7 +29,7 @@ from goalcheck.errors import EvaluationError, did_you_mean
 from goalcheck.model import Accumulation, Direction, MeasurementKind, Recurrence, Relative, Target
 from goalcheck.periods import Period, to_date, years_between
 
-__all__ = ["FACT_NAMES", "compute_facts"]
+__all__ = ["FACT_NAMES", "compute_facts", "facts_of", "plan_for"]
 
 FACT_NAMES: frozenset[str] = frozenset(FACTS)
 
@@ -176,10 +176,21 @@ def compute_facts(
     """
     if type(as_of) is not _DATE:
         as_of = to_date(as_of)
+    return facts_of(target, as_of, plan_for(names), period)
+
+
+def plan_for(names: Collection[str] | None) -> _Plan:
+    """What :func:`facts_of` needs to know about a name set (cached; checks the names)."""
     try:
-        plan = _PLANS[names]  # type: ignore[index]
+        return _PLANS[names]  # type: ignore[index]
     except (KeyError, TypeError):  # first use of this name set, or not a frozenset
-        plan = _plan(names if names is None else frozenset(names))
+        return _plan(names if names is None else frozenset(names))
+
+
+def facts_of(
+    target: Target, as_of: dt.date, plan: _Plan, period: Period | None
+) -> dict[str, object]:
+    """:func:`compute_facts` for a date and a :func:`plan_for` computed once (the hot path)."""
     build, need_projection, need_growth, need_forecast, need_years_left = plan
 
     code = _CODE[target.direction]
@@ -370,10 +381,14 @@ def compute_facts(
         pace = None
 
     satisfied: bool | None
-    if undetermined:
+    if undetermined or value is None:
         satisfied = None
+    elif code == _AT_LEAST:
+        satisfied = value >= t  # type: ignore[operator]
+    elif code == _AT_MOST:
+        satisfied = value <= t  # type: ignore[operator]
     elif milestone:
-        satisfied = done if n else None
+        satisfied = done
     else:
         satisfied = _meets(value, code, t, hi, b)
 
@@ -431,12 +446,20 @@ def compute_facts(
     elif deadline is not None and need_years_left:
         years_left = years_between(as_of, deadline)
 
+    projected_satisfied: bool | None = None
+    forecast_satisfied: bool | None = None
     if undetermined:
         t = hi = None
-        projected_satisfied = forecast_satisfied = None
+    elif code == _AT_LEAST:
+        if projected is not None:
+            projected_satisfied = projected >= t  # type: ignore[operator]
+        if fc is not None:
+            forecast_satisfied = fc >= t  # type: ignore[operator]
     else:
-        projected_satisfied = None if projected is None else _meets(projected, code, t, hi, b)
-        forecast_satisfied = None if fc is None else _meets(fc, code, t, hi, b)
+        if projected is not None:
+            projected_satisfied = _meets(projected, code, t, hi, b)
+        if fc is not None:
+            forecast_satisfied = _meets(fc, code, t, hi, b)
     return build(
         value,
         last_date,
