@@ -23,7 +23,6 @@ from hypothesis import Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 import goalcheck.engine
-import goalcheck.facts
 from goalcheck import dump_plan, load_csv, parse_period
 from goalcheck import strategies as gst
 from goalcheck._io._csv import measurement_columns, target_columns
@@ -44,7 +43,6 @@ DEFAULT = load_rules("default")
 SEVERITY = {info.id: info.severity for info in DEFAULT.statuses}
 D0, D1 = dt.date(2008, 1, 1), dt.date(2012, 12, 31)
 as_ofs = st.dates(D0, D1)
-real_compute_facts = goalcheck.facts.compute_facts
 
 # Targets over a few years, so measurements, deadlines and as_of dates interact often.
 some_targets = gst.targets(min_date=D0, max_date=D1)
@@ -700,12 +698,20 @@ def _fails(test: Callable[..., None], *strategies: Any) -> None:
 
 @pytest.fixture
 def broken_facts(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., dict]], None]:
-    def install(change: Callable[..., dict]) -> None:
-        def mutant(target: Target, as_of: dt.date, **kwargs: Any) -> dict:
-            facts = real_compute_facts(target, as_of, **kwargs)
-            return change(facts, target, as_of, **kwargs)
+    """Install ``change(facts, target, as_of, at=...)`` over the engine's fact computation.
 
-        monkeypatch.setattr(goalcheck.engine, "compute_facts", mutant)
+    ``at(day)`` recomputes the real facts at another date.  The engine calls its fact
+    function by a module-level name (``facts_of``, or ``compute_facts`` in older versions).
+    """
+    hook = "facts_of" if hasattr(goalcheck.engine, "facts_of") else "compute_facts"
+    real = getattr(goalcheck.engine, hook)
+
+    def install(change: Callable[..., dict]) -> None:
+        def mutant(target: Target, as_of: dt.date, *args: Any, **kwargs: Any) -> dict:
+            facts = real(target, as_of, *args, **kwargs)
+            return change(facts, target, as_of, at=lambda day: real(target, day, *args, **kwargs))
+
+        monkeypatch.setattr(goalcheck.engine, hook, mutant)
 
     return install
 
@@ -733,8 +739,8 @@ def test_mutant_model_that_keeps_input_order() -> None:
 
 
 def test_mutant_sees_the_future(broken_facts: Any) -> None:
-    def peek(facts: dict, target: Target, as_of: dt.date, **kwargs: Any) -> dict:
-        return real_compute_facts(target, dt.date(2099, 1, 1), **kwargs) | {
+    def peek(facts: dict, target: Target, as_of: dt.date, at: Any) -> dict:
+        return at(dt.date(2099, 1, 1)) | {
             k: facts[k] for k in ("overdue", "days_left") if k in facts
         }
 

@@ -222,6 +222,18 @@ def _spec(validate: Callable[..., Any], kwargs: dict[str, Any]) -> Any:
 # --- small building blocks ---------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=512)
+def _dates(lo: dt.date, hi: dt.date) -> SearchStrategy[dt.date]:
+    """Cached: building (and validating) a fresh strategy per draw is most of the cost."""
+    return st.dates(lo, hi)
+
+
+@functools.lru_cache(maxsize=64)
+def _sampled(values: Iterable[Any]) -> SearchStrategy[Any]:
+    return st.sampled_from(tuple(values))
+
+
+@functools.lru_cache(maxsize=512)
 def _numbers(lo: float, hi: float) -> SearchStrategy[float]:
     """Finite floats in [lo, hi], often whole numbers (counts are common in plans)."""
     floats = st.floats(lo, hi, allow_nan=False, allow_infinity=False, allow_subnormal=False)
@@ -231,10 +243,12 @@ def _numbers(lo: float, hi: float) -> SearchStrategy[float]:
     return st.one_of(st.integers(ilo, ihi).map(float), floats)
 
 
+@functools.lru_cache(maxsize=512)
 def _ids() -> SearchStrategy[str]:
     return st.from_regex(r"[A-Za-z][A-Za-z0-9_.-]{0,9}", fullmatch=True)
 
 
+@functools.lru_cache(maxsize=512)
 def _texts(*, min_size: int = 0) -> SearchStrategy[str]:
     """Printable text without surrounding space (as a file would keep it)."""
     chars = st.characters(codec="utf-8", categories=("L", "N", "P", "S", "Zs"))
@@ -245,6 +259,7 @@ def _texts(*, min_size: int = 0) -> SearchStrategy[str]:
     )
 
 
+@functools.lru_cache(maxsize=512)
 def _optional_texts() -> SearchStrategy[str | None]:
     return st.none() | _texts(min_size=1)
 
@@ -311,7 +326,7 @@ def _draw_measurement(
     kind: MeasurementKind,
 ) -> Measurement:
     return Measurement(
-        date=draw(st.dates(*dates)),
+        date=draw(_dates(*dates)),
         value=draw(values),
         kind=kind,
         source=draw(_optional_texts()),
@@ -322,7 +337,7 @@ def _draw_measurement(
 
 @_strategy_function("measurements", _measurement_spec)
 def _measurements(draw: st.DrawFn, spec: _MeasurementSpec) -> Measurement:
-    kind = spec.kind or draw(st.sampled_from(MeasurementKind))
+    kind = spec.kind or draw(_sampled(MeasurementKind))
     return _draw_measurement(draw, spec.dates, _numbers(*spec.values), kind)
 
 
@@ -413,7 +428,7 @@ def _draw_history(
     if unique_dates:
         hi = min(hi, (dates[1] - dates[0]).days + 1)
     hi = max(hi, lo)
-    days = st.lists(st.dates(*dates), min_size=lo, max_size=hi, unique=unique_dates)
+    days = st.lists(_dates(*dates), min_size=lo, max_size=hi, unique=unique_dates)
     when = draw(days)
     kinds: list[MeasurementKind]
     if forecasts is False:
@@ -421,9 +436,7 @@ def _draw_history(
     elif actuals is False:
         kinds = [MeasurementKind.FORECAST] * len(when)
     else:
-        kinds = draw(
-            st.lists(st.sampled_from(MeasurementKind), min_size=len(when), max_size=len(when))
-        )
+        kinds = draw(st.lists(_sampled(MeasurementKind), min_size=len(when), max_size=len(when)))
         if forecasts and MeasurementKind.FORECAST not in kinds:
             kinds[draw(st.integers(0, len(kinds) - 1))] = MeasurementKind.FORECAST
         if actuals and MeasurementKind.ACTUAL not in kinds:
@@ -447,7 +460,7 @@ def _draw_history(
 def _made_on(draw: st.DrawFn, kind: MeasurementKind, dates: tuple[dt.date, dt.date]) -> Any:
     if kind is MeasurementKind.ACTUAL:
         return None
-    return draw(st.none() | st.dates(*dates))
+    return draw(st.none() | _dates(*dates))
 
 
 def _sort_key(m: Measurement) -> tuple[dt.date, bool]:
@@ -526,7 +539,7 @@ def _range_spec(
 
 @_strategy_function("checkpoints", _range_spec)
 def _checkpoints(draw: st.DrawFn, spec: _RangeSpec) -> Checkpoint:
-    return Checkpoint(date=draw(st.dates(*spec.dates)), value=draw(_numbers(*spec.values)))
+    return Checkpoint(date=draw(_dates(*spec.dates)), value=draw(_numbers(*spec.values)))
 
 
 def checkpoints(
@@ -575,8 +588,8 @@ def _fundings(draw: st.DrawFn, spec: _FundingSpec) -> Funding:
     return Funding(
         amount=draw(_numbers(*spec.amounts)),
         year=draw(st.none() | st.integers(*spec.years)),
-        type=draw(st.sampled_from(FundingType)),
-        kind=draw(st.sampled_from(FundingKind)),
+        type=draw(_sampled(FundingType)),
+        kind=draw(_sampled(FundingKind)),
         account=draw(_optional_texts()),
         note=draw(_optional_texts()),
         recipient=draw(_optional_texts()),
@@ -744,7 +757,7 @@ def _targets(draw: st.DrawFn, spec: _TargetSpec) -> Target:
         relative = draw(st.sampled_from(kinds))
     has_baseline = relative is not None or _decide(draw, spec.with_baseline)
     baseline = draw(values) if has_baseline else None
-    baseline_date = draw(st.none() | st.dates(*spec.dates)) if has_baseline else None
+    baseline_date = draw(st.none() | _dates(*spec.dates)) if has_baseline else None
 
     # Targets: absolute thresholds lie in the value range; absolute changes are such a
     # threshold minus the baseline; percent changes lie in [-100, 100].
@@ -763,7 +776,7 @@ def _targets(draw: st.DrawFn, spec: _TargetSpec) -> Target:
         else:
             target = spec.target if spec.target is not None else draw(numbers)
 
-    days = sorted(draw(st.lists(st.dates(*spec.dates), min_size=2, max_size=2)))
+    days = sorted(draw(st.lists(_dates(*spec.dates), min_size=2, max_size=2)))
     start = days[0] if draw(st.booleans()) else None
     deadline = days[1] if not _rarely(draw) else None
 
@@ -780,7 +793,7 @@ def _targets(draw: st.DrawFn, spec: _TargetSpec) -> Target:
     ):
         lo_day = start or spec.dates[0]
         hi_day = deadline or spec.dates[1]
-        when = draw(st.lists(st.dates(lo_day, hi_day), min_size=1, max_size=3, unique=True))
+        when = draw(st.lists(_dates(lo_day, hi_day), min_size=1, max_size=3, unique=True))
         checkpoint_list = [Checkpoint(day, draw(values)) for day in sorted(when)]
 
     if spec.with_measurements is False:
@@ -801,16 +814,16 @@ def _targets(draw: st.DrawFn, spec: _TargetSpec) -> Target:
         id=draw(_ids()),
         direction=direction,
         title=draw(_texts()),
-        kind=spec.kind or draw(st.sampled_from(TargetKind)),
+        kind=spec.kind or draw(_sampled(TargetKind)),
         target=target,
         target_high=target_high,
         relative=relative,
-        unit=spec.unit if spec.unit is not None else draw(st.sampled_from(_UNITS)),
+        unit=spec.unit if spec.unit is not None else draw(_sampled(_UNITS)),
         baseline=baseline,
         baseline_date=baseline_date,
         start=start,
         deadline=deadline,
-        accumulation=spec.accumulation or draw(st.sampled_from(Accumulation)),
+        accumulation=spec.accumulation or draw(_sampled(Accumulation)),
         recurrence=recurrence,
         checkpoints=_seq(checkpoint_list),
         measurements=_seq(history),
@@ -924,7 +937,7 @@ def _draw_initiative(
             TargetGroup,
             description=_texts(),
             size=st.just(size),
-            size_date=st.none() | st.dates(DEFAULT_MIN_DATE, DEFAULT_MAX_DATE),
+            size_date=st.none() | _dates(DEFAULT_MIN_DATE, DEFAULT_MAX_DATE),
         )
     )
     return Initiative(
@@ -1001,14 +1014,14 @@ def _plans(draw: st.DrawFn, spec: _CollectionSpec) -> Plan:
         initiative = _draw_initiative(draw, empty, set(), area_ids)
         initiatives_.append(attrs.evolve(initiative, id=ident.id, targets=_seq(mine)))
     start, end = sorted(
-        draw(st.lists(st.dates(DEFAULT_MIN_DATE, DEFAULT_MAX_DATE), min_size=2, max_size=2))
+        draw(st.lists(_dates(DEFAULT_MIN_DATE, DEFAULT_MAX_DATE), min_size=2, max_size=2))
     )
     return Plan(
         id=draw(_ids()),
         title=draw(_texts()),
         owner=draw(_optional_texts()),
         period=Period(start=start, end=end) if draw(st.booleans()) else None,
-        date=draw(st.none() | st.dates(DEFAULT_MIN_DATE, DEFAULT_MAX_DATE)),
+        date=draw(st.none() | _dates(DEFAULT_MIN_DATE, DEFAULT_MAX_DATE)),
         source=draw(_optional_texts()),
         description=draw(_texts()),
         areas=_seq(areas),
