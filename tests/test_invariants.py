@@ -8,10 +8,13 @@ that could never fail would show up here.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import csv
 import datetime as dt
 import enum
+import math
+import operator
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +31,7 @@ from goalcheck import strategies as gst
 from goalcheck._io._csv import measurement_columns, target_columns
 from goalcheck.engine import evaluate, evaluate_iter
 from goalcheck.errors import GoalcheckError
+from goalcheck.facts import compute_facts
 from goalcheck.model import (
     Checkpoint,
     Direction,
@@ -381,6 +385,88 @@ def check_rollups(plan: Plan, as_of: dt.date) -> None:
 @given(gst.plans(targets=some_targets, max_size=5), as_ofs)
 def test_rollups_are_never_better_than_their_worst_target(plan: Plan, as_of: dt.date) -> None:
     check_rollups(plan, as_of)
+
+
+# --- the compiled rules agree with a reference interpreter -------------------------------
+
+
+def kleene(node: ast.AST, env: dict[str, Any]) -> Any:
+    """Evaluate a generated condition the slow, obvious way: None is "unknown"."""
+    if isinstance(node, ast.Expression):
+        return kleene(node.body, env)
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.Name):
+        return {"true": True, "false": False}.get(node.id, env.get(node.id))
+    if isinstance(node, ast.UnaryOp):
+        value = kleene(node.operand, env)
+        if value is None:
+            return None
+        return (not value) if isinstance(node.op, ast.Not) else -value
+    if isinstance(node, ast.BoolOp):
+        values = [kleene(v, env) for v in node.values]
+        decisive = isinstance(node.op, ast.Or)  # True decides an "or", False an "and"
+        if any(v is decisive for v in values):
+            return decisive
+        return None if any(v is None for v in values) else not decisive
+    if isinstance(node, ast.BinOp):
+        left, right = kleene(node.left, env), kleene(node.right, env)
+        if left is None or right is None:
+            return None
+        ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+        result = ops[type(node.op)](left, right)
+        return result if math.isfinite(result) else None
+    if isinstance(node, ast.Call):
+        args = [kleene(a, env) for a in node.args]
+        if any(a is None for a in args):
+            return None
+        return {"min": min, "max": max, "abs": abs}[node.func.id](*args)  # type: ignore[attr-defined]
+    if isinstance(node, ast.Compare):
+        left = kleene(node.left, env)
+        result: Any = True
+        for op, right_node in zip(node.ops, node.comparators, strict=True):
+            right = kleene(right_node, env)
+            if isinstance(op, ast.Is | ast.IsNot):
+                value: Any = (left is right) if isinstance(op, ast.Is) else (left is not right)
+            elif left is None or right is None:
+                value = None
+            else:
+                ops = {
+                    ast.Lt: operator.lt,
+                    ast.LtE: operator.le,
+                    ast.Gt: operator.gt,
+                    ast.GtE: operator.ge,
+                    ast.Eq: operator.eq,
+                    ast.NotEq: operator.ne,
+                }
+                value = ops[type(op)](left, right)
+            result = kleene(ast.BoolOp(ast.And(), [ast.Constant(result), ast.Constant(value)]), {})
+            left = right
+        return result
+    raise AssertionError(f"the generator made a node the reference does not know: {node!r}")
+
+
+def check_compiled_rules(rule_set: Any, target: Target, as_of: dt.date) -> None:
+    facts = compute_facts(target, as_of)
+    env = {**facts, **rule_set.parameters}
+    expected = next(
+        (
+            i
+            for i, rule in enumerate(rule_set.rules)
+            if kleene(ast.parse(rule.when, mode="eval"), env) is True
+        ),
+        -1,
+    )
+    assert rule_set.compile()(facts) == expected
+    traced = [t.matched for t in rule_set.trace(facts)]
+    assert (traced.index(True) if True in traced else -1) == expected
+
+
+@given(gst.rule_sets(max_size=4), some_targets, as_ofs)
+def test_compiled_rules_agree_with_a_reference_interpreter(
+    rule_set: Any, target: Target, as_of: dt.date
+) -> None:
+    check_compiled_rules(rule_set, target, as_of)
 
 
 # --- round trips --------------------------------------------------------------------------
@@ -896,3 +982,21 @@ def test_mutant_leaky_period_parser(monkeypatch: pytest.MonkeyPatch) -> None:
                 test_period_parser_raises_only_goalcheck_errors.hypothesis.inner_test
             )
         )()
+
+
+def test_mutant_compiler_that_treats_unknown_as_false(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A compiler whose "not unknown" is true (two-valued logic) disagrees with Kleene's."""
+    from goalcheck.rules import RuleSet
+
+    real = RuleSet.compile
+
+    def two_valued(self: Any, **overrides: Any) -> Any:
+        classify = real(self, **overrides)
+
+        def run(facts: Any) -> int:
+            return classify({k: (0.0 if v is None else v) for k, v in facts.items()})
+
+        return run
+
+    monkeypatch.setattr(RuleSet, "compile", two_valued)
+    _fails(check_compiled_rules, gst.rule_sets(max_size=4), some_targets, as_ofs)
