@@ -33,6 +33,7 @@ from goalcheck.engine import evaluate, evaluate_iter
 from goalcheck.errors import GoalcheckError
 from goalcheck.facts import compute_facts
 from goalcheck.model import (
+    Area,
     Checkpoint,
     Direction,
     Measurement,
@@ -362,15 +363,22 @@ def test_scaling_values_and_target_changes_nothing(
 
 def check_rollups(plan: Plan, as_of: dt.date) -> None:
     report = evaluate(plan, as_of)
+    # membership from the plan itself: a target inside an initiative belongs to it and its
+    # area; a plan-level target to the initiative it names, and to its own area or else that
+    # initiative's
     area_of = {i.id: i.area for i in plan.initiatives}
+    groups: list[tuple[Target, str | None, str | None]] = [
+        (t, t.initiative, t.area or area_of.get(t.initiative or "")) for t in plan.targets
+    ]
+    groups += [(t, i.id, i.area) for i in plan.initiatives for t in i.targets]
     members: dict[tuple[str, str], list[str]] = {}
-    for result in report:
-        members.setdefault(("plan", plan.id), []).append(result.status)
-        if result.initiative is not None:
-            members.setdefault(("initiative", result.initiative), []).append(result.status)
-            area = area_of.get(result.initiative)
-            if area is not None:
-                members.setdefault(("area", area), []).append(result.status)
+    for target, initiative, area in groups:
+        status = report[target.id].status
+        members.setdefault(("plan", plan.id), []).append(status)
+        if initiative is not None:
+            members.setdefault(("initiative", initiative), []).append(status)
+        if area is not None:
+            members.setdefault(("area", area), []).append(status)
     assert report.rollups, "a plan always has a plan-level rollup"
     for rollup in report.rollups:
         statuses = members.get((rollup.level, rollup.id), [])
@@ -524,9 +532,37 @@ def check_csv_round_trip(plan: Plan, directory: Path) -> None:
     assert {t.id: t for t in loaded.iter_targets()} == expected
 
 
-@given(plan=gst.plans(targets=gst.targets(with_checkpoints=False), max_size=5))
+def _without_target_areas(plan: Plan) -> Plan:
+    return attrs.evolve(
+        plan,
+        targets=tuple(attrs.evolve(t, area=None) for t in plan.targets),
+        initiatives=tuple(
+            attrs.evolve(i, targets=tuple(attrs.evolve(t, area=None) for t in i.targets))
+            for i in plan.initiatives
+        ),
+    )
+
+
+# Target areas are left out: see test_csv_area_column_round_trips.
+@given(
+    plan=gst.plans(targets=gst.targets(with_checkpoints=False), max_size=5).map(
+        _without_target_areas
+    )
+)
 def test_csv_round_trip(plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> None:
     check_csv_round_trip(plan, tmp_path_factory.mktemp("csv"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=GoalcheckError,
+    reason="found by test_csv_round_trip, reported: targets.csv documents an 'area' column, "
+    "but load_csv checks it against the plan's areas, which a CSV plan cannot declare, so "
+    "every non-empty area cell is refused as 'unknown area'",
+)
+def test_csv_area_column_round_trips(tmp_path: Path) -> None:
+    plan = Plan(id="p", areas=[Area("A")], targets=[Target("t", "at_least", target=1.0, area="A")])
+    check_csv_round_trip(plan, tmp_path)
 
 
 # --- arbitrary text never escapes as a Python error --------------------------------------

@@ -280,18 +280,27 @@ def _decide(draw: st.DrawFn, choice: bool | None, *, rare: bool = False) -> bool
     return _rarely(draw) if rare else draw(st.booleans())
 
 
-def _dedupe_ids(items: list[T], taken: set[str]) -> list[T]:
-    """Give every item (an attrs object with an ``id``) an id not in *taken*."""
+def _unique_ids(ids: list[str], taken: set[str] | None = None) -> list[str]:
+    """*ids* with a ``-2``, ``-3``, ... suffix on each one already used (or in *taken*)."""
+    taken = set() if taken is None else taken
     result = []
-    for item in items:
-        base = item.id  # type: ignore[attr-defined]
+    for base in ids:
         new, k = base, 1
         while new in taken:
             k += 1
             new = f"{base}-{k}"
         taken.add(new)
-        result.append(item if new == base else attrs.evolve(item, id=new))  # type: ignore[misc]
+        result.append(new)
     return result
+
+
+def _dedupe_ids(items: list[Target], taken: set[str]) -> list[Target]:
+    """Give every target an id not in *taken* (adding the new ids to it)."""
+    ids = _unique_ids([item.id for item in items], taken)
+    return [
+        item if item.id == new else attrs.evolve(item, id=new)
+        for item, new in zip(items, ids, strict=True)
+    ]
 
 
 # --- measurements ------------------------------------------------------------------------
@@ -921,7 +930,7 @@ def _collection_spec(
 
 
 def _default_targets() -> SearchStrategy[Target]:
-    return globals()["targets"]()  # type: ignore[no-any-return]
+    return targets()
 
 
 def _draw_initiative(
@@ -1002,17 +1011,36 @@ def _plans(draw: st.DrawFn, spec: _CollectionSpec) -> Plan:
         if item.kind is TargetKind.RESULT:
             result_ids.append(item.id)
         linked.append(item)
-    initiative_ids = _dedupe_ids([_Id(draw(_ids())) for _ in range(n_initiatives)], set())
+    initiative_ids = _unique_ids(
+        draw(st.lists(_ids(), min_size=n_initiatives, max_size=n_initiatives))
+    )
+    areas_or_none = st.none() | st.sampled_from(area_ids) if area_ids else st.none()
     initiatives_: list[Initiative] = []
-    for number, ident in enumerate(initiative_ids, start=1):
+    for number, initiative_id in enumerate(initiative_ids, start=1):
         mine = [
-            attrs.evolve(t, initiative=ident.id)
+            attrs.evolve(t, initiative=initiative_id, area=draw(areas_or_none))
             for t, slot in zip(linked, slots, strict=True)
             if slot == number
         ]
         empty = attrs.evolve(spec, targets=st.nothing(), sizes=(0, 0))
         initiative = _draw_initiative(draw, empty, set(), area_ids)
-        initiatives_.append(attrs.evolve(initiative, id=ident.id, targets=_seq(mine)))
+        initiatives_.append(
+            attrs.evolve(
+                initiative,
+                id=initiative_id,
+                targets=_seq(mine),
+                contributes_to=draw(st.none() | st.sampled_from(result_ids))
+                if result_ids
+                else None,
+            )
+        )
+    # plan-level targets may name an initiative (and an area) they belong to
+    owners = st.none() | st.sampled_from(initiative_ids) if initiative_ids else st.none()
+    own = [
+        attrs.evolve(t, initiative=draw(owners), area=draw(areas_or_none))
+        for t, slot in zip(linked, slots, strict=True)
+        if slot == 0
+    ]
     start, end = sorted(
         draw(st.lists(_dates(DEFAULT_MIN_DATE, DEFAULT_MAX_DATE), min_size=2, max_size=2))
     )
@@ -1026,14 +1054,9 @@ def _plans(draw: st.DrawFn, spec: _CollectionSpec) -> Plan:
         description=draw(_texts()),
         areas=_seq(areas),
         initiatives=_seq(initiatives_),
-        targets=_seq(t for t, slot in zip(linked, slots, strict=True) if slot == 0),
+        targets=_seq(own),
         funding=_seq(draw(st.lists(fundings(), max_size=2))),
     )
-
-
-@attrs.frozen
-class _Id:
-    id: str
 
 
 def plans(
