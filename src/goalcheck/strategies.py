@@ -1070,9 +1070,10 @@ def plans(
     in all (drawn from *targets*, default :func:`targets`), spread over the plan itself and
     up to *max_initiatives* initiatives (default 3), plus areas and funding.
 
-    Ids are unique (areas, initiatives, and targets across the whole plan), every
-    ``contributes_to`` names an earlier result target, and
-    :func:`~goalcheck.model.validate_plan` finds no problem.
+    Initiatives and targets sometimes name an area, a plan-level target sometimes the
+    initiative it belongs to.  Ids are unique (areas, initiatives, and targets across the
+    whole plan), every reference resolves (a target's ``contributes_to`` names an earlier
+    result target), and :func:`~goalcheck.model.validate_plan` finds no problem.
     """
     return _plans(  # type: ignore[no-any-return]
         **_given(targets=targets, max_size=max_size, max_initiatives=max_initiatives),
