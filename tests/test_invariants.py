@@ -84,6 +84,26 @@ def test_evaluation_is_deterministic(plan: Plan, as_of: dt.date) -> None:
     check_determinism(plan, as_of)
 
 
+# --- evaluation is total ------------------------------------------------------------------
+
+extreme_targets = gst.targets(min_value=-1e300, max_value=1e300, min_date=D0, max_date=D1)
+
+
+def check_total(rule_set: Any, target: Target, as_of: dt.date) -> None:
+    result = judge(target, as_of, rule_set)
+    assert result.status in {info.id for info in rule_set.statuses}
+    assert isinstance(result.explain("da"), str)
+    for name, value in result.facts.items():
+        assert not isinstance(value, float) or math.isfinite(value), (name, value)
+
+
+@given(gst.rule_sets() | st.just(DEFAULT), extreme_targets, as_ofs)
+def test_every_target_gets_a_status_even_with_extreme_values(
+    rule_set: Any, target: Target, as_of: dt.date
+) -> None:
+    check_total(rule_set, target, as_of)
+
+
 # --- measurement order -------------------------------------------------------------------
 
 # Few distinct dates, so several measurements share a day (the only case where the order
@@ -1036,3 +1056,14 @@ def test_mutant_compiler_that_treats_unknown_as_false(monkeypatch: pytest.Monkey
 
     monkeypatch.setattr(RuleSet, "compile", two_valued)
     _fails(check_compiled_rules, gst.rule_sets(max_size=4), some_targets, as_ofs)
+
+
+def test_mutant_overflowing_fact(broken_facts: Any) -> None:
+    def overflow(facts: dict, *_: Any, **__: Any) -> dict:
+        value = facts.get("value")
+        return facts if value is None else {**facts, "value": value * 1e300 * 1e300}
+
+    broken_facts(overflow)
+    _fails(
+        check_total, st.just(DEFAULT), extreme_targets.filter(lambda t: bool(t.actuals)), as_ofs
+    )
