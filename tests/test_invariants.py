@@ -46,14 +46,21 @@ from goalcheck.rules import load_rules
 
 DEFAULT = load_rules("default")
 SEVERITY = {info.id: info.severity for info in DEFAULT.statuses}
-D0, D1 = dt.date(2008, 1, 1), dt.date(2012, 12, 31)
-as_ofs = st.dates(D0, D1)
-
-# Targets over a few years, so measurements, deadlines and as_of dates interact often.
+# Dates over two years and evaluation dates a little beyond, so that measurements, deadlines
+# and as_of interact often (rather than most targets being stale or without data).
+D0, D1 = dt.date(2009, 1, 1), dt.date(2010, 12, 31)
+as_ofs = st.dates(dt.date(2009, 3, 1), dt.date(2011, 6, 30))
 some_targets = gst.targets(min_date=D0, max_date=D1)
-level_targets = gst.targets(
-    min_date=D0, max_date=D1, accumulation="level", recurrence=False, with_checkpoints=False
-)
+
+
+def busy_targets(**options: Any) -> Any:
+    """Targets with a number and at least one actual: the ones whose status says something."""
+    return gst.targets(
+        min_date=D0, max_date=D1, undetermined=False, with_measurements=True, **options
+    )
+
+
+level_targets = busy_targets(accumulation="level", recurrence=False, with_checkpoints=False)
 
 
 def judge(target: Target, as_of: dt.date, rules: Any = "default", **params: Any) -> Any:
@@ -222,7 +229,7 @@ def check_moving_toward_target(target: Target, as_of: dt.date, step: float) -> N
 
 @given(
     st.sampled_from(["at_least", "at_most", "increase", "decrease"]).flatmap(
-        lambda d: gst.targets(direction=d, min_date=D0, max_date=D1, with_measurements=True)
+        lambda d: busy_targets(direction=d)
     ),
     as_ofs,
     st.floats(0, 1e6),
@@ -327,7 +334,7 @@ def check_mirror(target: Target, as_of: dt.date) -> None:
 # deadline passes, because it can still grow past the ceiling; a running count with a floor
 # is met as soon as it reaches it.  The default rules are asymmetric there on purpose.
 @given(
-    gst.targets(min_date=D0, max_date=D1, accumulation="level").filter(
+    busy_targets(accumulation="level").filter(
         lambda t: (
             t.direction is not Direction.MILESTONE
             and not (t.direction is Direction.BETWEEN and t.relative is Relative.PERCENT)
@@ -362,13 +369,8 @@ def check_scaling(target: Target, as_of: dt.date, factor: float) -> None:
 factors = st.integers(-6, 6).map(lambda k: 2.0**k)
 
 
-# Level targets only: a running count with a ceiling (cumulative at_most) is met only once its
-# deadline passes, because it can still grow past the ceiling; a running count with a floor
-# is met as soon as it reaches it.  The default rules are asymmetric there on purpose.
 @given(
-    gst.targets(min_date=D0, max_date=D1, accumulation="level").filter(
-        lambda t: t.direction is not Direction.MILESTONE
-    ),
+    busy_targets().filter(lambda t: t.direction is not Direction.MILESTONE),
     as_ofs,
     factors,
 )
