@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
+import os
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -45,6 +46,7 @@ from goalcheck.model import (
     TargetKind,
 )
 from goalcheck.periods import Period
+from goalcheck.rules import Rule, RuleSet, StatusInfo, load_rules
 
 __all__ = [
     "DEFAULT_MAX_DATE",
@@ -1185,9 +1187,7 @@ def _conditions(draw: st.DrawFn, parameters: list[str], guarded: bool, depth: in
 
 
 @_strategy_function("rule_sets", _rule_set_spec)
-def _rule_sets(draw: st.DrawFn, spec: _RuleSetSpec) -> Any:
-    from goalcheck.rules import Rule, RuleSet, StatusInfo
-
+def _rule_sets(draw: st.DrawFn, spec: _RuleSetSpec) -> RuleSet:
     ids = spec.statuses
     if ids is None:
         ids = tuple(
@@ -1244,7 +1244,7 @@ def rule_sets(
     hit_policy: str = "first",
     catch_all: bool = True,
     max_parameters: int = 2,
-) -> SearchStrategy[Any]:
+) -> SearchStrategy[RuleSet]:
     """Small valid :class:`~goalcheck.rules.RuleSet` objects over the fact vocabulary.
 
     Each has between *min_size* and *max_size* rules (default 1 to 5) with random conditions
@@ -1287,8 +1287,6 @@ def _status_spec(
     targets: SearchStrategy[Target] | None = None,
     **parameters: Any,
 ) -> _StatusSpec:
-    from goalcheck.rules import load_rules
-
     day = _check_date("as_of", as_of)
     if day is None:
         raise _fail("as_of must be a datetime.date")
@@ -1430,7 +1428,7 @@ def targets_with_status(
     status: str,
     *,
     as_of: dt.date,
-    rules: Any = "default",
+    rules: str | os.PathLike[str] | RuleSet = "default",
     targets: SearchStrategy[Target] | None = None,
     **parameters: Any,
 ) -> SearchStrategy[Target]:
