@@ -492,6 +492,21 @@ def check_compiled_rules(rule_set: Any, target: Target, as_of: dt.date) -> None:
     assert (traced.index(True) if True in traced else -1) == expected
 
 
+def test_anticipated_ratio_of_a_rate_of_minus_100_percent_is_none() -> None:
+    """Found by the property below: 1 + CAGR rounds to 0.0 (0.5 ** 365 - 1 == -1.0), and the
+    value measured after the deadline raised it to a negative power (ZeroDivisionError)."""
+    target = Target(
+        id="t",
+        direction="at_least",
+        target=3.0,
+        baseline=2.0,
+        baseline_date=dt.date(2009, 1, 1),
+        deadline=dt.date(2009, 1, 1),
+        measurements=[Measurement(dt.date(2009, 1, 2), 1.0)],
+    )
+    assert compute_facts(target, dt.date(2009, 3, 1))["anticipated_ratio"] is None
+
+
 @given(gst.rule_sets(max_size=4), some_targets, as_ofs)
 def test_compiled_rules_agree_with_a_reference_interpreter(
     rule_set: Any, target: Target, as_of: dt.date

@@ -441,7 +441,7 @@ def facts_of(
             try:
                 ahead = value * (1.0 + cagr) ** years_between(last_date, deadline)
                 anticipated = _finite((ahead - b) / (t_eff - b))
-            except OverflowError:
+            except (OverflowError, ZeroDivisionError):  # 0.0 ** -x: a rate of -100 % backwards
                 anticipated = None
     elif deadline is not None and need_years_left:
         years_left = years_between(as_of, deadline)
