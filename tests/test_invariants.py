@@ -443,7 +443,14 @@ def kleene(node: ast.AST, env: dict[str, Any]) -> Any:
         left, right = kleene(node.left, env), kleene(node.right, env)
         if left is None or right is None:
             return None
-        ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
+        if isinstance(node.op, ast.Div) and right == 0:
+            return None
+        ops = {
+            ast.Add: operator.add,
+            ast.Sub: operator.sub,
+            ast.Mult: operator.mul,
+            ast.Div: operator.truediv,
+        }
         result = ops[type(node.op)](left, right)
         return result if math.isfinite(result) else None
     if isinstance(node, ast.Call):

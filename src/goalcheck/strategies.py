@@ -1160,7 +1160,7 @@ def _atoms(draw: st.DrawFn, parameters: list[str], guarded: bool) -> str:
     op = draw(st.sampled_from(_COMPARE))
     names = draw(st.lists(st.sampled_from(numbers), min_size=2, max_size=2))
     if kind == "arith":
-        left = f"{names[0]} {draw(st.sampled_from(['+', '-', '*']))} {names[1]}"
+        left = f"{names[0]} {draw(st.sampled_from(['+', '-', '*', '/']))} {names[1]}"
         used = names
     elif kind == "function":
         function = draw(st.sampled_from(["min", "max", "abs"]))
