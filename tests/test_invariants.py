@@ -1091,3 +1091,36 @@ def test_mutant_overflowing_fact(broken_facts: Any) -> None:
     _fails(
         check_total, st.just(DEFAULT), extreme_targets.filter(lambda t: bool(t.actuals)), as_ofs
     )
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "test"),
+    [
+        ("goalcheck._io", "loads_plan", "test_plan_loader_raises_only_goalcheck_errors"),
+        (__name__, "load_csv", "test_csv_loader_raises_only_goalcheck_errors"),
+        (__name__, "load_rules", "test_rule_loader_raises_only_goalcheck_errors"),
+    ],
+)
+def test_mutant_leaky_loaders(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    module: str,
+    name: str,
+    test: str,
+) -> None:
+    """A loader that lets a KeyError out on some inputs is caught by its fuzz test."""
+    real = getattr(sys.modules[module], name)
+
+    def leaky(*args: Any, **kwargs: Any) -> Any:
+        text = "".join(
+            Path(a).read_text(encoding="utf-8") if isinstance(a, Path) else str(a) for a in args
+        )
+        if "=" in text or "," in text:
+            raise KeyError("leaked")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sys.modules[module], name, leaky)
+    fuzz = globals()[test]
+    fixtures = {"tmp_path_factory": tmp_path_factory} if name == "load_rules" else {}
+    with pytest.raises(KeyError):
+        MUTANT_SETTINGS(fuzz)(**fixtures)
