@@ -69,7 +69,6 @@ DEFAULT_MAX_DATE = dt.date(2030, 12, 31)
 #: Values (measurements, baselines, absolute thresholds) are drawn from this range by default.
 DEFAULT_VALUE_RANGE = (0.0, 1_000_000.0)
 _DEFAULT_DAYS = (DEFAULT_MAX_DATE - DEFAULT_MIN_DATE).days
-_DIRECTION_ONLY = (Direction.INCREASE, Direction.DECREASE, Direction.MILESTONE)
 _NUMERIC = (Direction.AT_LEAST, Direction.AT_MOST, Direction.BETWEEN)
 _UNITS = ("", "%", "persons", "participants", "DKK", "days", "pct. points")
 _MAX_MEASUREMENTS = 6
