@@ -471,6 +471,7 @@ def test_rule_set_impossible_arguments() -> None:
         {"hit_policy": "any"},
         {"max_size": 0, "catch_all": False},
         {"min_size": 4, "max_size": 2},
+        {"hit_policy": "unique", "max_size": 7},
     ):
         with pytest.raises(InvalidArgument):
             gst.rule_sets(**kwargs)

@@ -1087,6 +1087,7 @@ def plans(
 _STATUS_POOL = ("met", "on_track", "at_risk", "not_evaluable", "improving", "worsening")
 _COMPARE = ("<", "<=", ">", ">=", "==", "!=")
 _STATUS_ID = r"[a-z][a-z0-9_]{0,19}"
+_MAX_UNIQUE = 6
 
 
 def _facts_of(kind: str) -> tuple[str, ...]:
@@ -1127,9 +1128,15 @@ def _rule_set_spec(
         bad = [s for s in fixed if not re.fullmatch(_STATUS_ID, s)]
         if bad:
             raise _fail(f"status id {bad[0]!r} must match {_STATUS_ID}")
-    sizes = _sizes(min_size, max_size, 5)
     if hit_policy not in ("first", "unique"):
         raise _fail(f"hit_policy={hit_policy!r} must be 'first' or 'unique'")
+    sizes = _sizes(min_size, max_size, 5 if hit_policy == "first" else 4)
+    if hit_policy == "unique" and sizes[1] > _MAX_UNIQUE:
+        raise _fail(
+            f"max_size={sizes[1]}: a 'unique' rule set is built as a partition, whose last "
+            f"conditions grow with the number of rules; at most {_MAX_UNIQUE} rules fit the "
+            "rule language's size limit"
+        )
     if not isinstance(catch_all, bool):
         raise _fail(f"catch_all={catch_all!r} must be True or False")
     if not catch_all and sizes[1] == 0:
@@ -1199,7 +1206,8 @@ def _rule_sets(draw: st.DrawFn, spec: _RuleSetSpec) -> RuleSet:
     parameters = {f"p_{i}": float(draw(_numbers(-10, 10))) for i in range(1, n_parameters + 1)}
     unique = spec.hit_policy == "unique"
     n = draw(st.integers(*spec.sizes))
-    conditions = [_conditions(draw, list(parameters), guarded=unique) for _ in range(n)]
+    depth = 2 if unique else 0  # unique: single comparisons, so the partition stays small
+    conditions = [_conditions(draw, list(parameters), unique, depth) for _ in range(n)]
     if unique:
         # a partition: rule i also requires every earlier condition to be false; the guards
         # keep conditions two-valued, so at most one rule matches (and the catch-all: none)
@@ -1253,7 +1261,8 @@ def rule_sets(
     ids (severity in list order); by default one to four are drawn.  Up to *max_parameters*
     numeric parameters ``p_1``, ``p_2``, ... are defined and used.  Under
     ``hit_policy="unique"`` the conditions are made mutually exclusive (each guarded against
-    ``None`` and excluding the ones before it), so evaluation never raises.
+    ``None`` and excluding the ones before it), so evaluation never raises; such a rule set
+    has single comparisons as conditions and at most six rules (default four).
     """
     return _rule_sets(  # type: ignore[no-any-return]
         **_given(statuses=statuses, max_size=max_size),
