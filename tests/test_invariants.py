@@ -290,6 +290,45 @@ def test_met_exactly_when_satisfied(target: Target, as_of: dt.date) -> None:
     check_met_iff_satisfied(target, as_of)
 
 
+def check_cumulative_met(target: Target, as_of: dt.date) -> None:
+    """A running count is the baseline (0 if none) plus the actuals since the baseline date
+    (or the start); with a floor or a band, it is met exactly when that sum meets it."""
+    b = target.baseline or 0.0
+    if target.baseline_date is not None:
+        counted = [m for m in target.actuals if target.baseline_date < m.date <= as_of]
+    else:
+        counted = [m for m in target.actuals if m.date <= as_of]
+        if target.start is not None:
+            counted = [m for m in counted if m.date >= target.start]
+    value = math.fsum([b, *(m.value for m in counted)])  # exact, whatever the order
+
+    def resolve(x: float | None) -> float | None:
+        if x is None or target.relative is None:
+            return x
+        return b + x if target.relative is Relative.ABSOLUTE else b * (1 + x / 100)
+
+    low, high = resolve(target.target), resolve(target.target_high)
+    assert low is not None
+    # the engine adds in floating point: stay clear of sums within rounding of a bound
+    for bound in (low, high):
+        assume(bound is None or abs(value - bound) > 1e-9 * max(1.0, abs(bound)))
+    satisfied = bool(counted) and value >= low and (high is None or value <= high)
+    status, rule = verdict(target, as_of)
+    assert (status == "met") == satisfied, (status, rule, value)
+
+
+@given(
+    busy_targets(accumulation="cumulative", recurrence=False, with_checkpoints=False).filter(
+        lambda t: t.direction in (Direction.AT_LEAST, Direction.BETWEEN)
+    ),
+    as_ofs,
+)
+def test_cumulative_met_exactly_when_the_running_count_meets_it(
+    target: Target, as_of: dt.date
+) -> None:
+    check_cumulative_met(target, as_of)
+
+
 # --- symmetry: mirroring and scaling -----------------------------------------------------
 
 _MIRROR = {
@@ -1124,3 +1163,23 @@ def test_mutant_leaky_loaders(
     fixtures = {"tmp_path_factory": tmp_path_factory} if name == "load_rules" else {}
     with pytest.raises(KeyError):
         MUTANT_SETTINGS(fuzz)(**fixtures)
+
+
+def test_mutant_running_count_forgets_earlier_increments(broken_facts: Any) -> None:
+    def latest_only(facts: dict, target: Target, as_of: dt.date, **_: Any) -> dict:
+        known = [m for m in target.actuals if m.date <= as_of]
+        if not known or not facts.get("cumulative") or facts.get("target") is None:
+            return facts
+        value = (target.baseline or 0.0) + known[-1].value
+        high = facts.get("target_high")
+        met = value >= facts["target"] and (high is None or value <= high)
+        return {**facts, "value": value, "satisfied": met}
+
+    broken_facts(latest_only)
+    _fails(
+        check_cumulative_met,
+        busy_targets(accumulation="cumulative", recurrence=False, with_checkpoints=False).filter(
+            lambda t: t.direction in (Direction.AT_LEAST, Direction.BETWEEN)
+        ),
+        as_ofs,
+    )
