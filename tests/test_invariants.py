@@ -365,8 +365,37 @@ def mirrored(target: Target) -> Target:
     )
 
 
+def _same_day_reports(target: Target) -> bool:
+    actual_days = [m.date for m in target.actuals]
+    forecast_keys = [(m.made_on, m.date) for m in target.forecasts]
+    return len(set(actual_days)) < len(actual_days) or len(set(forecast_keys)) < len(forecast_keys)
+
+
 def check_mirror(target: Target, as_of: dt.date) -> None:
+    # Same-day reports on a band are left out: see test_a_band_keeps_the_less_favourable_...
+    assume(not (target.direction is Direction.BETWEEN and _same_day_reports(target)))
     assert verdict(mirrored(target), as_of) == verdict(target, as_of)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by test_mirroring_at_least_into_at_most_changes_nothing, reported: for a "
+    "'between' target the engine keeps the lower of two same-day actuals (and forecasts), not "
+    "the less favourable one, so 15 and 100 on one day meet the band [10, 20]",
+)
+def test_a_band_keeps_the_less_favourable_of_two_same_day_values() -> None:
+    target = Target(
+        id="t",
+        direction="between",
+        target=10.0,
+        target_high=20.0,
+        deadline=dt.date(2009, 12, 31),
+        measurements=[
+            Measurement(dt.date(2009, 1, 1), 15.0),
+            Measurement(dt.date(2009, 1, 1), 100.0),
+        ],
+    )
+    assert verdict(target, dt.date(2009, 3, 1))[0] != "met"
 
 
 # Level targets only: a running count with a ceiling (cumulative at_most) is met only once its
