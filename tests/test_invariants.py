@@ -1,9 +1,30 @@
 """The engine's invariants, each a property test over goalcheck's own strategies.
 
 Each property is a plain ``check_*`` function run by a ``@given`` test; the ``test_mutant_*``
-tests run the same function against a deliberately broken engine (a wrapped
-``compute_facts`` or rollup) and require Hypothesis to find a counterexample, so a property
-that could never fail would show up here.
+tests run the same function against a deliberately broken engine and require Hypothesis to
+find a counterexample (generation only, no shrinking), so a property that could never fail
+would show up here:
+
+=====================================  ==============================================
+property                               mutant it catches
+=====================================  ==============================================
+determinism                            ``satisfied`` alternating from call to call
+measurement order                      a model that keeps input order (unsorted)
+measurements after as_of               facts computed from all data, future included
+moving toward the target               ``satisfied`` reversed
+met exactly when satisfied             a strict ``>`` where ``>=`` belongs
+running count met                      a running count that forgets earlier increments
+mirroring                              a direction-blind ``satisfied`` (``>=`` always)
+scaling                                an absolute tolerance (within 1 counts as met)
+rollups                                the best status instead of the worst
+compiled rules = reference             two-valued logic (``None`` read as 0)
+every target gets a status             a fact overflowing to infinity
+round trips                            a writer dropping notes; a reader dropping units
+only goalcheck errors on any text      a parser or loader letting a KeyError out
+=====================================  ==============================================
+
+The fact-level mutants wrap the engine's fact function (``broken_facts``); the others patch
+the rollup, the rule compiler, the writers or the loaders with ``monkeypatch``.
 """
 
 from __future__ import annotations
