@@ -686,13 +686,6 @@ def test_csv_round_trip(plan: Plan, tmp_path_factory: pytest.TempPathFactory) ->
     check_csv_round_trip(plan, tmp_path_factory.mktemp("csv"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=GoalcheckError,
-    reason="found by test_csv_round_trip, reported: targets.csv documents an 'area' column, "
-    "but load_csv checks it against the plan's areas, which a CSV plan cannot declare, so "
-    "every non-empty area cell is refused as 'unknown area'",
-)
 def test_csv_area_column_round_trips(tmp_path: Path) -> None:
     plan = Plan(id="p", areas=[Area("A")], targets=[Target("t", "at_least", target=1.0, area="A")])
     check_csv_round_trip(plan, tmp_path)

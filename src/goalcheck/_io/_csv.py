@@ -17,7 +17,7 @@ from typing import Any
 from goalcheck._io._plan import TARGET_ID, Located, Parts, StrPath, assemble, read_loose
 from goalcheck._io._structure import CsvRow, Problems, build, field_shapes, read_text
 from goalcheck.errors import did_you_mean
-from goalcheck.model import Initiative, Measurement, Plan, Target
+from goalcheck.model import Area, Initiative, Measurement, Plan, Target
 
 __all__ = ["load_csv", "measurement_columns", "target_columns"]
 
@@ -48,11 +48,16 @@ def load_csv(
     problems = Problems(shown)
     by_initiative: dict[str, list[tuple[Target, CsvRow]]] = {}
     required = [name for name, shape in field_shapes(Target).items() if shape.required]
+    area_ids: set[str] = set()
     for row, data in _rows(Path(targets), problems, target_columns(), required):
         where = CsvRow(row)
         target = _build_target(data, where, problems, parts)
         if target is None:
             continue
+        if target.area is not None and target.area not in area_ids:
+            # A CSV plan cannot declare areas, so the area column declares them.
+            area_ids.add(target.area)
+            parts.areas.append(Located(Area(id=target.area), shown, where))
         if target.initiative is None:
             parts.targets.append(Located(target, shown, where))
         else:
