@@ -398,12 +398,6 @@ def check_mirror(target: Target, as_of: dt.date) -> None:
     assert verdict(mirrored(target), as_of) == verdict(target, as_of)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="found by test_mirroring_at_least_into_at_most_changes_nothing, reported: for a "
-    "'between' target the engine keeps the lower of two same-day actuals (and forecasts), not "
-    "the less favourable one, so 15 and 100 on one day meet the band [10, 20]",
-)
 def test_a_band_keeps_the_less_favourable_of_two_same_day_values() -> None:
     target = Target(
         id="t",

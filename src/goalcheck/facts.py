@@ -98,6 +98,13 @@ _Plan = tuple[_Build, bool, bool, bool, bool]
 _PLANS: dict[frozenset[str] | None, _Plan] = {}
 
 
+def _gap(value: float, low: float | None, high: float | None) -> float:
+    """How far *value* lies outside the band [low, high] (0 inside it)."""
+    if low is None or high is None:
+        return 0.0
+    return max(low - value, value - high, 0.0)
+
+
 def _builder(names: tuple[str, ...]) -> _Build:
     """A function building the dict of *names* from every fact's value, in one dict display.
 
@@ -293,6 +300,8 @@ def facts_of(
     fc_date: dt.date | None = None
     fc_key: tuple[int, int, float] | None = None
     worse = -1.0 if d >= 0 else 1.0  # ties between levels keep the less favourable value
+    # for a band the less favourable of two values is the one farther outside it
+    band_lo, band_hi = (t, hi) if d == 0 and t is not None and hi is not None else (None, None)
     first = lo if lo is not None else 0
     for m in target.measurements:
         if m.kind is _ACTUAL:
@@ -304,7 +313,11 @@ def facts_of(
             if o == last_ord:  # a second actual on the same day (rare)
                 if cumulative:
                     y = current + m.value
-                elif (m.value - current) * worse > 0:
+                elif (
+                    _gap(m.value, band_lo, band_hi) > _gap(current, band_lo, band_hi)
+                    if band_lo is not None and band_hi is not None
+                    else (m.value - current) * worse > 0
+                ):
                     y = m.value
                 else:
                     continue
@@ -331,7 +344,12 @@ def facts_of(
             if made is not None and made > as_of:
                 continue
             v = m.value
-            fkey = (made.toordinal() if made is not None else 0, day.toordinal(), v * worse)
+            rank = (
+                _gap(v, band_lo, band_hi)
+                if band_lo is not None and band_hi is not None
+                else v * worse
+            )
+            fkey = (made.toordinal() if made is not None else 0, day.toordinal(), rank)
             if fc_key is None or fkey > fc_key:
                 fc_key, fc, fc_date = fkey, v, day
     value = (_finite(current) if cumulative else current) if n else None
