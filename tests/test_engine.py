@@ -451,7 +451,8 @@ def test_explanations_in_english_and_danish() -> None:
     assert result.explanation == result.explain("en")
     assert "pace of 0.90" in result.explanation
     assert "45%" in result.explanation
-    assert "tempo på 0.90" in result.explain("da")
+    assert "tempo på 0,90" in result.explain("da")  # Danish decimal comma
+    assert "45\N{NO-BREAK SPACE}%" in result.explain("da")
     assert result.label("da") == "på rette vej"
     assert result.label() == "on track"
 

@@ -270,7 +270,9 @@ def test_templates_with_braces_and_specs_render(tmp_path: Path) -> None:
     rs = load_rules(path)
     assert rs.reason(0, {"value": 3.14159}) == "{literal}     3.14|90%"
     assert rs.reason(0, {}) == "{literal} n/a|90%"
-    assert rs.reason(0, {}, "da") == "{literal} ukendt|90%"  # falls back to English
+    assert (
+        rs.reason(0, {}, "da") == "{literal} ukendt|90\N{NO-BREAK SPACE}%"
+    )  # English template, Danish numbers
 
 
 def test_dates_render_with_strftime_specs(tmp_path: Path) -> None:

@@ -384,6 +384,19 @@ def _parameter_type(value: object) -> str | None:
 
 
 def _render(value: object, spec: str, lang: str) -> str:
+    text = _render_plain(value, spec, lang)
+    if lang == "da" and isinstance(value, int | float) and not isinstance(value, bool):
+        # Danish writes 1.234,5 and 98 %
+        text = text.translate(_DANISH_MARKS)
+        if text.endswith("%") and not text.endswith(" %"):
+            text = text[:-1] + "\N{NO-BREAK SPACE}%"
+    return text
+
+
+_DANISH_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+def _render_plain(value: object, spec: str, lang: str) -> str:
     if value is None:
         return _MISSING[lang]
     if isinstance(value, dt.date) and not spec:
@@ -394,6 +407,8 @@ def _render(value: object, spec: str, lang: str) -> str:
         except (ValueError, TypeError):
             pass
     if isinstance(value, bool):
+        if lang == "da":
+            return "ja" if value else "nej"
         return str(value).lower()
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
