@@ -1,0 +1,133 @@
+"""goalcheck lint: planted mistakes are found with an example; shipped rule sets are clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from goalcheck.cli import main
+from goalcheck.lint import lint_rules
+from goalcheck.rules import list_rules
+
+HEAD = """
+name = "planted"
+version = "1"
+hit_policy = "{policy}"
+
+[statuses.good]
+label_en = "good"
+label_da = "god"
+severity = 0
+
+[statuses.bad]
+label_en = "bad"
+label_da = "dårlig"
+severity = 1
+
+[parameters.limit]
+default = 0.9
+"""
+
+
+def write(tmp_path: Path, rules: str, policy: str = "first") -> Path:
+    path = tmp_path / "planted.toml"
+    path.write_text(HEAD.format(policy=policy) + rules, encoding="utf-8")
+    return path
+
+
+def rule(rule_id: str, when: str, status: str = "good") -> str:
+    return (
+        f'\n[[rules]]\nid = "{rule_id}"\nwhen = "{when}"\nstatus = "{status}"\n'
+        f'reason_en = "{rule_id}"\n'
+    )
+
+
+@pytest.mark.parametrize("info", list_rules(), ids=lambda info: info.name)
+def test_every_shipped_rule_set_is_clean(info: object) -> None:
+    assert lint_rules(info.name) == []  # type: ignore[attr-defined]
+
+
+def test_a_clean_rule_set_has_no_findings(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("high", "pace >= limit") + rule("rest", "true", "bad"))
+    assert lint_rules(path) == []
+
+
+def test_a_planted_unreachable_rule_is_found_with_its_shadow(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        rule("wide", "pace >= 0.5")
+        + rule("narrow", "pace >= 0.9", "bad")  # every pace >= 0.9 is also >= 0.5
+        + rule("rest", "true", "bad"),
+    )
+    [finding] = lint_rules(path)
+    assert finding.kind == "shadowed"
+    assert finding.location == "rules[1] 'narrow'"
+    assert "'wide'" in finding.message
+    assert finding.example is not None
+    pace = finding.example["pace"]
+    assert isinstance(pace, float)
+    assert pace >= 0.9
+
+
+def test_an_unsatisfiable_rule_is_found(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("never", "pace > 2 and pace < 1") + rule("rest", "true", "bad"))
+    [finding] = lint_rules(path)
+    assert finding.kind == "never-matches"
+    assert finding.location == "rules[0] 'never'"
+
+
+def test_a_planted_gap_is_found_with_an_uncovered_input(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("up", "pace >= limit") + rule("down", "pace < 0.5", "bad"))
+    [finding] = lint_rules(path)
+    assert finding.kind == "gap"
+    assert finding.example is not None
+    pace = finding.example["pace"]
+    # the gap is [0.5, 0.9) or a missing pace
+    assert pace is None or (isinstance(pace, float) and 0.5 <= pace < 0.9)
+
+
+def test_a_planted_overlap_under_unique_is_found(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        rule("up", "pace >= 0.5")
+        + rule("down", "pace <= 0.6", "bad")
+        + rule("none", "pace is None", "bad"),
+        policy="unique",
+    )
+    [finding] = lint_rules(path)
+    assert finding.kind == "overlap"
+    assert "'up' and 'down'" in finding.message
+    assert finding.example is not None
+    pace = finding.example["pace"]
+    assert isinstance(pace, float)
+    assert 0.5 <= pace <= 0.6
+
+
+def test_load_problems_are_findings(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("typo", "pase >= limit") + rule("rest", "true", "bad"))
+    [finding] = lint_rules(path)
+    assert finding.kind == "load"
+    assert "did you mean 'pace'" in finding.message
+    assert finding.location is not None
+    assert "rules[0]" in finding.location
+
+
+def test_lint_is_deterministic(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("up", "pace >= limit") + rule("down", "pace < 0.5", "bad"))
+    assert lint_rules(path) == lint_rules(path)
+
+
+def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clean = write(tmp_path, rule("high", "pace >= limit") + rule("rest", "true", "bad"))
+    assert main(["lint", str(clean)]) == 0
+    assert "no problems found" in capsys.readouterr().out
+    gap = write(tmp_path, rule("up", "pace >= limit"))
+    assert main(["lint", str(gap)]) == 1
+    out = capsys.readouterr().out
+    assert "gap:" in out
+    assert "1 problem found" in out
+    assert main(["lint", str(tmp_path / "missing.toml")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:")
+    assert "Traceback" not in err
