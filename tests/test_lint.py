@@ -131,3 +131,14 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     err = capsys.readouterr().err
     assert err.startswith("error:")
     assert "Traceback" not in err
+
+
+def test_a_closing_catch_all_is_not_reported_even_when_unreachable(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        rule("high", "pace >= limit")
+        + rule("low", "pace < limit", "bad")
+        + rule("none", "pace is None", "bad")
+        + rule("rest", "true", "bad"),
+    )
+    assert lint_rules(path) == []

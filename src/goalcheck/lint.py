@@ -113,6 +113,8 @@ class _Search:
                 overlaps.setdefault((hits[0], hits[1]), facts)
         for i, rule in enumerate(self.rs.rules):
             where = f"rules[{i}] {rule.id!r}"
+            if i == n - 1 and _always(self.rs.trees[i]):
+                continue  # a closing catch-all is a deliberate safety net, even if unreachable
             if not matched_ever[i]:
                 findings.append(
                     Finding(
@@ -181,6 +183,12 @@ class _Search:
         for i in rules:
             used |= self.rs.rule_names(i)
         return {name: value for name, value in facts.items() if name in used}
+
+
+def _always(tree: ast.expr) -> bool:
+    if isinstance(tree, ast.Constant):
+        return tree.value is True
+    return isinstance(tree, ast.Name) and tree.id == "true"
 
 
 def _matcher(rs: RuleSet, index: int) -> Callable[[Mapping[str, object]], bool]:
