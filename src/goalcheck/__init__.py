@@ -54,7 +54,15 @@ def _version() -> str:
         return _fallback_version
 
 
-__version__ = _version()
+__version__: str  # read from the package metadata on first use: importlib.metadata is slow
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        global __version__
+        __version__ = _version()
+        return __version__
+    raise AttributeError(f"module 'goalcheck' has no attribute {name!r}")
 
 __all__ = [
     "Accumulation",
