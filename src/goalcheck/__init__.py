@@ -64,6 +64,7 @@ def __getattr__(name: str) -> str:
         return __version__
     raise AttributeError(f"module 'goalcheck' has no attribute {name!r}")
 
+
 __all__ = [
     "Accumulation",
     "Area",
