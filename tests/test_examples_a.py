@@ -34,11 +34,6 @@ AS_OF = {Q3: dt.date(2009, 9, 30), JK: dt.date(2008, 4, 24)}
 SOURCES = {Q3: ["source-004.txt"], JK: ["source-000.txt", "source-001.txt"]}
 CONSULTANT = 375_000  # "gennemsnitlig årsværkspris på 375.000 kr. (løn)"
 
-# Until the plan loader lands (issue 2) there is nothing to load the examples with.
-pytestmark = pytest.mark.skipif(
-    not hasattr(goalcheck, "load_plan"), reason="goalcheck.load_plan is not available yet"
-)
-
 
 def _load(name: str) -> Plan:
     plan: Plan = goalcheck.load_plan(EXAMPLES / name)
