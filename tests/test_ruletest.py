@@ -116,3 +116,25 @@ def test_cli_malformed_file_exits_2_with_one_line(
     err = capsys.readouterr().err
     assert err.startswith("error:")
     assert len(err.strip().splitlines()) == 1
+
+
+def test_target_cases_are_checked_like_plan_targets(tmp_path: Path) -> None:
+    text = """
+rules = "default"
+as_of = "2009-09-30"
+
+[[cases]]
+name = "typos in a target"
+expect = "met"
+[cases.target]
+direction = "atleast"
+target = 10
+measurements = [{ date = "2009-06-30", valeu = 8 }]
+"""
+    with pytest.raises(RuleError) as caught:
+        run_rule_tests(write(tmp_path, text))
+    report = caught.value.report()
+    assert "cases[0].target.direction" in report
+    assert "did you mean 'at_least'" in report
+    assert "cases[0].target.measurements[0].valeu: unknown key 'valeu'" in report
+    assert "did you mean 'value'" in report

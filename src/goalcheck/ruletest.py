@@ -40,9 +40,10 @@ from typing import Any
 
 import attrs
 
+from goalcheck._io._structure import KeyPath, Problems, build
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import GoalcheckError, Problem, RuleError, did_you_mean
-from goalcheck.model import Checkpoint, Measurement, Target
+from goalcheck.model import Target
 from goalcheck.periods import to_date
 from goalcheck.rules import RuleSet, load_rules
 
@@ -222,20 +223,11 @@ def _target(
     if not isinstance(table, dict):
         problems.append(Problem("target must be a table", file, where))
         return None
-    fields = dict(table)
-    try:
-        fields["measurements"] = [Measurement(**m) for m in fields.get("measurements", [])]
-        fields["checkpoints"] = [Checkpoint(**c) for c in fields.get("checkpoints", [])]
-        fields.setdefault("id", name)
-        return Target(**fields)
-    except GoalcheckError as error:
-        problems.extend(
-            Problem(p.message, file, f"{where}.{p.location}" if p.location else where)
-            for p in getattr(error, "problems", (Problem(str(error)),))
-        )
-    except TypeError as error:
-        problems.append(Problem(f"not a valid target: {error}", file, where))
-    return None
+    # the plan loader's own builder: the same keys, checks and key paths as a plan file
+    found = Problems(file)
+    target: Target | None = build(Target, {"id": name, **table}, KeyPath(where), found)
+    problems.extend(found.found)
+    return target
 
 
 def _run(rs: RuleSet, case: _Case) -> CaseResult:
