@@ -22,12 +22,16 @@ __all__ = [
     "EvaluationError",
     "GoalcheckError",
     "InputError",
+    "LimitError",
+    "MissingDependencyError",
+    "OptionError",
     "PeriodError",
     "PlanError",
     "Problem",
     "RuleError",
     "RuleSetNotFoundError",
     "TargetNotFoundError",
+    "UnknownNameError",
     "did_you_mean",
 ]
 
@@ -107,6 +111,26 @@ class TargetNotFoundError(GoalcheckError, LookupError):
 
 class EvaluationError(GoalcheckError, RuntimeError):
     """Evaluation failed, e.g. two rules matched under the ``unique`` hit policy."""
+
+
+class OptionError(GoalcheckError, ValueError):
+    """An option given in Python or on the command line has a value it cannot take.
+
+    A bad language, output format, status, decimal mark or engine: the message names the
+    option, the value and the values it takes (with a did-you-mean where one is close).
+    """
+
+
+class UnknownNameError(GoalcheckError, LookupError):
+    """A name looked up in a collection (a status, a rule, a parameter) is not there."""
+
+
+class LimitError(InputError):
+    """An input is larger, deeper or costlier than goalcheck's documented limits allow."""
+
+
+class MissingDependencyError(GoalcheckError, ImportError):
+    """A feature needs an optional extra that is not installed; the message names the extra."""
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import attrs
 
-from goalcheck.errors import GoalcheckError, did_you_mean
+from goalcheck.errors import GoalcheckError, MissingDependencyError, did_you_mean
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -31,10 +31,6 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-
-
-class MissingDependencyError(GoalcheckError, ImportError):
-    """An optional dependency (such as pandas) is needed but not installed."""
 
 
 class _StatusInfo(Protocol):
