@@ -45,6 +45,11 @@ __all__ = [
 class _Choice(enum.StrEnum):
     """A string enum whose lookup error says what the choices are and which one was meant."""
 
+    def __repr__(self) -> str:
+        # ``Direction.AT_LEAST``: a repr that is valid Python, so a failing example that
+        # Hypothesis prints can be pasted (str() stays the plain value).
+        return f"{type(self).__name__}.{self.name}"
+
     @classmethod
     def parse(cls, value: object, *, field: str) -> Any:
         if isinstance(value, cls):
