@@ -1,4 +1,4 @@
-"""Reports for people and programs: render a Report as text in any format, write it safely.
+"""Reports for people and programs: render a Report in any format, write it safely.
 
 For analysts in Python::
 
@@ -6,27 +6,52 @@ For analysts in Python::
     html = goalcheck.output.render(report, "html", lang="da", plan=plan)
     goalcheck.output.write_text("status.html", html)
 
+    earlier = goalcheck.output.compare(report, "last-quarter.json")   # change since then
+    data = goalcheck.output.render_bytes(earlier, "xlsx", plan=plan)  # needs goalcheck[xlsx]
+
 ``plan`` is optional; with it the HTML report draws a chart per target and every format can
 show facts the rule set did not use (such as progress).  Formats: ``table`` (terminal, 80
-columns), ``json`` (the schema-versioned contract), ``csv`` (one row per target),
-``markdown`` and ``html`` (one self-contained file).
+columns unless *width* says otherwise), ``json`` (the schema-versioned contract), ``csv`` (one
+row per target; ``decimal``, ``delimiter`` and ``bom`` suit it to a spreadsheet), ``markdown``,
+``html`` (one self-contained file) and ``xlsx`` (an Excel workbook, bytes only).
+
+Each text format has one escaping policy: the table and ``explain`` show control characters
+as ``\\x1b`` instead of sending them to the terminal; CSV and xlsx neutralise formula-like
+text cells (a leading ``'``); Markdown escapes HTML and table syntax; HTML escapes everything.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from goalcheck.errors import GoalcheckError, did_you_mean
+from goalcheck._text import Lang, check_lang
+from goalcheck.errors import OptionError, did_you_mean
 from goalcheck.model import Plan
-from goalcheck.report import Report
+from goalcheck.report import Report, compare
 
-__all__ = ["FORMATS", "explain", "format_for_path", "render", "write_text"]
+__all__ = [
+    "FORMATS",
+    "TEXT_FORMATS",
+    "Lang",
+    "check_lang",
+    "compare",
+    "compare_to",
+    "explain",
+    "format_for_path",
+    "render",
+    "render_bytes",
+    "write_text",
+]
 
-FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown", "html")
-"""The output formats, as ``--format`` names them."""
+TEXT_FORMATS: tuple[str, ...] = ("table", "json", "csv", "markdown", "html")
+"""The formats :func:`render` returns as text."""
+
+FORMATS: tuple[str, ...] = (*TEXT_FORMATS, "xlsx")
+"""The output formats, as ``--format`` names them (``xlsx`` is binary: :func:`render_bytes`)."""
 
 _SUFFIXES = {
     ".txt": "table",
@@ -36,17 +61,27 @@ _SUFFIXES = {
     ".markdown": "markdown",
     ".html": "html",
     ".htm": "html",
+    ".xlsx": "xlsx",
 }
 
 
-def _check(fmt: str, lang: str) -> None:
+def check_format(fmt: object) -> str:
+    """*fmt* if it is one of :data:`FORMATS`, else an :class:`~goalcheck.errors.OptionError`."""
     if fmt not in FORMATS:
-        raise GoalcheckError(
+        raise OptionError(
             f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}"
-            + did_you_mean(fmt, FORMATS)
+            + did_you_mean(str(fmt), FORMATS)
         )
-    if lang not in ("en", "da"):
-        raise GoalcheckError(f"language must be 'en' or 'da', not {lang!r}")
+    return str(fmt)
+
+
+def _csv_options(decimal: str, delimiter: str) -> None:
+    if decimal not in (".", ","):
+        raise OptionError(f"decimal must be '.' or ',', not {decimal!r}")
+    if delimiter not in (",", ";", "\t"):
+        raise OptionError(f"delimiter must be ',', ';' or a tab, not {delimiter!r}")
+    if decimal == delimiter:
+        raise OptionError("decimal and delimiter must differ: use delimiter=';' with decimal=','")
 
 
 def render(
@@ -56,26 +91,38 @@ def render(
     *,
     plan: Plan | None = None,
     color: bool = False,
-    width: int = 80,
+    width: int | None = None,
+    decimal: str = ".",
+    delimiter: str = ",",
+    bom: bool = False,
 ) -> str:
-    """*report* as text in *format* (see :data:`FORMATS`) and *lang* (``en`` or ``da``)."""
-    _check(format, lang)
-    if format == "json":
+    """*report* as text in *format* (see :data:`TEXT_FORMATS`) and *lang* (``en`` or ``da``).
+
+    *width* is the table's width (default 80).  *decimal*, *delimiter* and *bom* shape CSV
+    for a spreadsheet: ``decimal=",", delimiter=";", bom=True`` is what Danish Excel opens
+    with æøå and numbers intact.  ``xlsx`` is binary: use :func:`render_bytes`.
+    """
+    fmt = check_format(format)
+    language = check_lang(lang)
+    _csv_options(decimal, delimiter)
+    if fmt == "xlsx":
+        raise OptionError("xlsx is a binary format: use render_bytes(), or --output FILE.xlsx")
+    if fmt == "json":
         from goalcheck._export.json import render_json
 
-        return render_json(report, lang)
+        return render_json(report, language)
     from goalcheck._export._view import build_view
 
-    view = build_view(report, lang, plan)
-    if format == "table":
+    view = build_view(report, language, plan)
+    if fmt == "table":
         from goalcheck._export.table import render_table
 
-        return render_table(view, color=color, width=width)
-    if format == "csv":
+        return render_table(view, color=color, width=width or 80)
+    if fmt == "csv":
         from goalcheck._export.csv import render_csv
 
-        return render_csv(view)
-    if format == "markdown":
+        return ("\ufeff" if bom else "") + render_csv(view, decimal=decimal, delimiter=delimiter)
+    if fmt == "markdown":
         from goalcheck._export.markdown import render_markdown
 
         return render_markdown(view)
@@ -84,30 +131,81 @@ def render(
     return render_html(view)
 
 
+def render_bytes(
+    report: Report,
+    format: str = "table",
+    lang: str = "en",
+    *,
+    plan: Plan | None = None,
+    **options: Any,
+) -> bytes:
+    """*report* in any of :data:`FORMATS` as bytes: text formats UTF-8, ``xlsx`` a workbook.
+
+    Keywords as for :func:`render`.  ``xlsx`` needs the ``xlsx`` extra
+    (``pip install 'goalcheck[xlsx]'``): one row per target with status cells coloured by
+    status, and a summary sheet.
+    """
+    fmt = check_format(format)
+    language = check_lang(lang)
+    if fmt != "xlsx":
+        return render(report, fmt, language, plan=plan, **options).encode("utf-8")
+    from goalcheck._export._view import build_view
+    from goalcheck._export.xlsx import render_xlsx
+
+    unknown = set(options) - {"color", "width", "decimal", "delimiter", "bom"}
+    if unknown:
+        raise OptionError(f"unknown option {sorted(unknown)[0]!r} for xlsx")
+    return render_xlsx(build_view(report, language, plan))
+
+
 def format_for_path(path: str | os.PathLike[str]) -> str | None:
     """The format a file name suggests (``report.html`` -> ``html``), or ``None``."""
     return _SUFFIXES.get(Path(path).suffix.lower())
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Write *text* to *path* atomically: readers see the old file or the whole new one.
+def write_text(path: str | os.PathLike[str], text: str | bytes) -> None:
+    """Write *text* (or bytes) to *path* atomically: readers see the old file or the new one.
 
-    The text goes to a temporary file in the same directory, is flushed to disk, and then
-    replaces *path* in one step; on any error the temporary file is removed.
+    See :func:`goalcheck._io._atomic.write_text`, the one atomic writer.
     """
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    from goalcheck._io._atomic import write_text as atomic_write
+
+    atomic_write(path, text)
+
+
+def compare_to(
+    report: Report,
+    earlier: str | os.PathLike[str] | dt.date | Report | Mapping[str, Any],
+    plan: Plan | None = None,
+    rules: object = None,
+    **params: object,
+) -> Report:
+    """*report* compared with an earlier one (``evaluate --compare-to``).
+
+    *earlier* is a Report or parsed JSON report, the path of a JSON report file, or a date
+    or period phrase: then *plan* is evaluated again at that date with the same rule set
+    (*rules*, default the report's own) and parameters.
+    """
+    if isinstance(earlier, Report | Mapping):
+        return compare(report, earlier)
+    if not isinstance(earlier, dt.date) and Path(earlier).is_file():
+        return compare(report, earlier)
+    if isinstance(earlier, os.PathLike) or (
+        isinstance(earlier, str) and earlier.endswith(".json")
+    ):
+        raise OptionError(f"--compare-to: no such report file {os.fspath(earlier)!r}")
+    if plan is None:
+        raise OptionError("comparing with a date needs the plan to evaluate again")
+    from goalcheck.engine import evaluate, resolve_as_of
+
+    day = resolve_as_of(earlier)
+    if day > report.as_of:
+        raise OptionError(
+            f"--compare-to {day.isoformat()} is after the report's date {report.as_of.isoformat()}"
+        )
+    ruleset: Any = rules if rules is not None else report.rules
+    before = evaluate(plan, day, rules=ruleset, **params)
+    return compare(report, before)
 
 
 def explain(
@@ -118,18 +216,21 @@ def explain(
     lang: str = "en",
     **params: object,
 ) -> str:
-    """What ``goalcheck explain`` prints: facts, every rule's outcome, and the verdict."""
-    _check("table", lang)
+    """What ``goalcheck explain`` prints: facts, every rule's outcome, and the verdict.
+
+    Only *target_id* is evaluated, not the whole plan.
+    """
+    language = check_lang(lang)
     from goalcheck._export.explain import Explanation, render_explanation
-    from goalcheck.engine import evaluate
+    from goalcheck.engine import evaluate_iter, resolve_as_of
     from goalcheck.facts import compute_facts
     from goalcheck.rules import load_rules
 
     rs = load_rules(rules)  # type: ignore[arg-type]
     target = plan.target(target_id)
-    report = evaluate(plan, as_of, rules=rs, **params)
-    result = report[target_id]
-    facts = compute_facts(target, report.as_of, period=plan.period)
+    day = resolve_as_of(as_of, plan)
+    (result,) = evaluate_iter([target], day, rs, period=plan.period, **params)
+    facts = compute_facts(target, day, period=plan.period)
     trace = rs.trace(facts, **params)
-    ex = Explanation(target, result, report.as_of, rs, facts, trace)
-    return render_explanation(ex, lang)
+    ex = Explanation(target, result, day, rs, facts, trace)
+    return render_explanation(ex, language)

@@ -13,19 +13,33 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, Protocol
 
 import attrs
 
-from goalcheck.errors import GoalcheckError, MissingDependencyError, did_you_mean
+from goalcheck._text import check_lang
+from goalcheck.errors import (
+    InputError,
+    MissingDependencyError,
+    OptionError,
+    Problem,
+    did_you_mean,
+)
 
 __all__ = [
+    "CHANGES",
     "SCHEMA_VERSION",
+    "Change",
+    "Comparison",
     "MissingDependencyError",
     "Report",
     "Result",
     "Rollup",
+    "compare",
     "json_safe",
     "make_rollup",
 ]
@@ -66,10 +80,7 @@ class _Context:
     overrides: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
 
 
-def _check_lang(lang: str) -> str:
-    if lang not in ("en", "da"):
-        raise GoalcheckError(f"language must be 'en' or 'da', not {lang!r}")
-    return lang
+_check_lang = check_lang
 
 
 @attrs.frozen
@@ -186,14 +197,68 @@ def make_rollup(
     return Rollup(level, group_id, title, worst, counts)
 
 
+CHANGES: tuple[str, ...] = ("worsened", "improved", "changed", "unchanged", "new")
+"""How a target's status moved since an earlier report, worst news first.
+
+``changed`` is for two statuses the current rule set cannot order (the earlier report used
+another rule set); ``new`` for a target the earlier report did not have."""
+
+
+@attrs.frozen
+class Change:
+    """One target's status now against an earlier report."""
+
+    target_id: str
+    earlier_status: str | None
+    status: str
+    change: str  # one of CHANGES
+
+
+@attrs.frozen
+class Comparison:
+    """An earlier report's statuses, and how each target moved since.
+
+    ``changes`` maps every target id of the current report to its :class:`Change`;
+    ``removed`` lists the earlier report's targets that the current one no longer has.
+    """
+
+    as_of: dt.date | None
+    rules_name: str | None
+    rules_version: str | None
+    changes: Mapping[str, Change] = attrs.field(hash=False)
+    removed: tuple[str, ...] = ()
+
+    def counts(self, shown: Iterable[str] | None = None) -> dict[str, int]:
+        """How many targets (of *shown*, default all) have each change, every change listed."""
+        counts = dict.fromkeys(CHANGES, 0)
+        ids = self.changes if shown is None else shown
+        for target_id in ids:
+            change = self.changes.get(target_id)
+            if change is not None:
+                counts[change.change] += 1
+        return counts
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``compared_to`` member of the JSON report."""
+        return {
+            "as_of": self.as_of.isoformat() if self.as_of is not None else None,
+            "rules": {"name": self.rules_name, "version": self.rules_version},
+            "removed": list(self.removed),
+        }
+
+
 @attrs.frozen
 class Report:
-    """All results of one evaluation, with rollups; iterable, sized, indexable by target id."""
+    """All results of one evaluation, with rollups; iterable, sized, indexable by target id.
+
+    ``comparison`` is set by :func:`compare`: the earlier statuses and how each target moved.
+    """
 
     as_of: dt.date
     rules: _RuleSet
     results: tuple[Result, ...]
     rollups: tuple[Rollup, ...] = ()
+    comparison: Comparison | None = attrs.field(default=None, kw_only=True, eq=False)
     _by_id: dict[str, Result] = attrs.field(
         init=False, repr=False, eq=False, hash=False, factory=dict
     )
@@ -234,14 +299,24 @@ class Report:
         known = self.statuses
         for status in statuses:
             if status not in known:
-                raise GoalcheckError(
+                raise OptionError(
                     f"unknown status {status!r}; the rule set {self.rules.name!r} has "
                     + ", ".join(known)
                     + did_you_mean(status, known)
                 )
         wanted = frozenset(statuses)
         kept = tuple(r for r in self.results if r.status in wanted)
-        return Report(self.as_of, self.rules, kept, self.rollups)
+        return Report(self.as_of, self.rules, kept, self.rollups, comparison=self.comparison)
+
+    def change(self, target_id: str) -> Change | None:
+        """How *target_id*'s status moved since the compared report (``None`` without one)."""
+        if self.comparison is None:
+            return None
+        return self.comparison.changes.get(target_id)
+
+    def compare(self, earlier: Report | Mapping[str, Any] | str | os.PathLike[str]) -> Report:
+        """This report with each target's change since *earlier* (see :func:`compare`)."""
+        return compare(self, earlier)
 
     def records(self, lang: str = "en") -> list[dict[str, object]]:
         """One flat dict per result: id, title, initiative, area, status, label, rule,
@@ -259,6 +334,10 @@ class Report:
                 "rule": r.rule,
                 "explanation": r.explain(lang),
             }
+            change = self.change(r.target_id)
+            if change is not None:
+                row["earlier_status"] = change.earlier_status
+                row["change"] = change.change
             for name, value in r.facts.items():
                 row.setdefault(name, json_safe(value))
             rows.append(row)
@@ -267,25 +346,35 @@ class Report:
     def to_dict(self, lang: str = "en") -> dict[str, object]:
         """The JSON report contract (schema_version 1)."""
         _check_lang(lang)
-        return {
+        data: dict[str, object] = {
             "schema_version": SCHEMA_VERSION,
             "as_of": self.as_of.isoformat(),
             "rules": {"name": self.rules.name, "version": self.rules.version},
-            "results": [
-                {
-                    "id": r.target_id,
-                    "title": r.title,
-                    "initiative": r.initiative,
-                    "status": r.status,
-                    "rule": r.rule,
-                    "explanation": r.explain(lang),
-                    "facts": {k: json_safe(v) for k, v in sorted(r.facts.items())},
-                }
-                for r in self.results
-            ],
+            "results": [self._result_dict(r, lang) for r in self.results],
             "rollups": [rollup.to_dict() for rollup in self.rollups],
             "summary": self.summary(),
         }
+        if self.comparison is not None:
+            # additive to schema_version 1: present only for a compared report
+            data["compared_to"] = self.comparison.to_dict()
+            data["changes"] = self.comparison.counts(r.target_id for r in self.results)
+        return data
+
+    def _result_dict(self, r: Result, lang: str) -> dict[str, object]:
+        item: dict[str, object] = {
+            "id": r.target_id,
+            "title": r.title,
+            "initiative": r.initiative,
+            "status": r.status,
+            "rule": r.rule,
+            "explanation": r.explain(lang),
+            "facts": {k: json_safe(v) for k, v in sorted(r.facts.items())},
+        }
+        change = self.change(r.target_id)
+        if change is not None:
+            item["earlier_status"] = change.earlier_status
+            item["change"] = change.change
+        return item
 
     def to_dataframe(self, lang: str = "en") -> Any:
         """The records as a pandas DataFrame (needs the ``pandas`` extra)."""
@@ -296,3 +385,95 @@ class Report:
                 "Report.to_dataframe() needs pandas: pip install 'goalcheck[pandas]'"
             ) from None
         return pd.DataFrame.from_records(self.records(lang))
+
+
+# -- change since an earlier report -----------------------------------------------------------
+
+
+def _earlier_statuses(
+    earlier: Report | Mapping[str, Any] | str | os.PathLike[str],
+) -> tuple[dict[str, str], dt.date | None, str | None, str | None]:
+    """(target id -> status, as_of, rules name, rules version) of an earlier report."""
+    if isinstance(earlier, Report):
+        statuses: dict[str, str] = {}
+        for r in earlier.results:
+            statuses.setdefault(r.target_id, r.status)
+        return statuses, earlier.as_of, earlier.rules.name, str(earlier.rules.version)
+    shown = "the earlier report"
+    if isinstance(earlier, str | os.PathLike):
+        from goalcheck._io._read import read_text
+
+        shown = os.fspath(earlier)
+        text = read_text(Path(earlier), shown, error=InputError)
+        try:
+            earlier = json.loads(text)
+        except ValueError as error:
+            raise InputError(Problem(f"not a JSON report: {error}", shown)) from None
+    return _statuses_from_json(earlier, shown)
+
+
+def _statuses_from_json(
+    data: object, shown: str
+) -> tuple[dict[str, str], dt.date | None, str | None, str | None]:
+    def bad(message: str, where: str | None = None) -> InputError:
+        return InputError(Problem(message, shown, where))
+
+    if not isinstance(data, Mapping) or data.get("schema_version") != SCHEMA_VERSION:
+        raise bad(f"not a goalcheck JSON report (schema_version {SCHEMA_VERSION})")
+    results = data.get("results")
+    if not isinstance(results, list):
+        raise bad("expected a list of results", "results")
+    statuses: dict[str, str] = {}
+    for index, item in enumerate(results):
+        if not isinstance(item, Mapping):
+            raise bad("expected an object with id and status", f"results[{index}]")
+        target_id, status = item.get("id"), item.get("status")
+        if not isinstance(target_id, str) or not isinstance(status, str):
+            raise bad("expected a string id and status", f"results[{index}]")
+        statuses.setdefault(target_id, status)
+    as_of: dt.date | None = None
+    if isinstance(data.get("as_of"), str):
+        try:
+            as_of = dt.date.fromisoformat(data["as_of"])
+        except ValueError:
+            raise bad(f"not an ISO date: {data['as_of']!r}", "as_of") from None
+    rules = data.get("rules")
+    name = version = None
+    if isinstance(rules, Mapping):
+        name = rules.get("name") if isinstance(rules.get("name"), str) else None
+        version = str(rules["version"]) if rules.get("version") is not None else None
+    return statuses, as_of, name, version
+
+
+def _movement(earlier: str | None, now: str, severity: Mapping[str, int]) -> str:
+    if earlier is None:
+        return "new"
+    if earlier == now:
+        return "unchanged"
+    if earlier not in severity or now not in severity or severity[earlier] == severity[now]:
+        return "changed"
+    return "worsened" if severity[now] > severity[earlier] else "improved"
+
+
+def compare(
+    report: Report, earlier: Report | Mapping[str, Any] | str | os.PathLike[str]
+) -> Report:
+    """*report* with each target's status compared with an *earlier* report.
+
+    *earlier* is a :class:`Report`, a parsed JSON report (``Report.to_dict()``), or the path
+    of a JSON report file (``goalcheck evaluate --format json -o last.json``).  A status that
+    is more severe than before has ``worsened``, less severe ``improved``; a target the earlier
+    report lacks is ``new``.  Every format then shows the earlier status and the change.
+    """
+    statuses, as_of, name, version = _earlier_statuses(earlier)
+    severity = _severity(report.rules)
+    changes: dict[str, Change] = {}
+    for r in report.results:
+        before = statuses.get(r.target_id)
+        changes.setdefault(
+            r.target_id,
+            Change(r.target_id, before, r.status, _movement(before, r.status, severity)),
+        )
+    removed = tuple(t for t in statuses if t not in changes)
+    comparison = Comparison(as_of, name, version, changes, removed)
+    return attrs.evolve(report, comparison=comparison)

@@ -8,12 +8,18 @@ Machine formats (JSON, CSV) never go through these helpers' number formatting.
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Mapping
+from typing import Any
+
+from goalcheck._text import fmt_number
 
 __all__ = [
+    "CHANGE_MARKS",
     "FACT_MEANINGS_DA",
     "LABELS",
     "TONES",
+    "change_summary",
+    "change_text",
     "fmt_date",
     "fmt_number",
     "fmt_percent",
@@ -71,6 +77,21 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_chart": ("no measurements to chart", "ingen målinger at vise"),
     "plan": ("Plan", "Plan"),
     "milestone": ("milestone", "milepæl"),
+    "change": ("Change", "Ændring"),
+    "earlier": ("Earlier", "Før"),
+    "since": ("Since", "Siden"),
+    "worsened": ("worsened", "forværret"),
+    "improved": ("improved", "forbedret"),
+    "changed": ("changed", "ændret"),
+    "unchanged": ("unchanged", "uændret"),
+    "new": ("new", "nyt"),
+    "removed": ("no longer in the report", "ikke længere med"),
+    "was": ("was", "var"),
+    "overview": ("Overview", "Oversigt"),
+    "details": ("Targets in detail", "Målene i detaljer"),
+    "reason": ("Reason", "Begrundelse"),
+    "sort_hint": ("click a column heading to sort", "klik på en kolonneoverskrift for at sortere"),
+    "trend_line": ("Values over time", "Værdier over tid"),
 }
 """Label key -> (English, Danish)."""
 
@@ -130,16 +151,61 @@ TONES: dict[str, str] = {
 """Status id -> colour tone for the shipped rule sets; others are placed by severity."""
 
 
+CHANGE_MARKS: dict[str, str] = {
+    "worsened": "▼",
+    "improved": "▲",
+    "changed": "≠",
+    "unchanged": "=",
+    "new": "+",
+}
+"""A mark per change since the earlier report; always printed next to its word."""
+
+
+def change_text(change: str, earlier_label: str | None, lang: str) -> str:
+    """``▼ worsened (was on track)``: mark, word and the earlier status."""
+    text = f"{CHANGE_MARKS.get(change, '')} {label(change, lang)}".strip()
+    if earlier_label and change not in ("unchanged", "new"):
+        text += f" ({label('was', lang)} {earlier_label})"
+    return text
+
+
+def change_summary(changes: Any, lang: str) -> str:
+    """``Since 2009-06-30: 3 targets worsened, 2 improved, 10 unchanged, 1 new``."""
+    counts = changes.counts
+    first = counts.get("worsened", 0)
+    noun = label("target", lang) if first == 1 else label("targets", lang)
+    parts = [
+        f"{first} {noun} {label('worsened', lang)}",
+        f"{counts.get('improved', 0)} {label('improved', lang)}",
+    ]
+    for key in ("changed", "unchanged", "new"):
+        if counts.get(key):
+            parts.append(f"{counts[key]} {label(key, lang)}")
+    if changes.removed:
+        parts.append(f"{changes.removed} {label('removed', lang)}")
+    since = label("since", lang)
+    when = f" {changes.as_of.isoformat()}" if changes.as_of is not None else ""
+    return f"{since}{when}: " + ", ".join(parts)
+
+
 def label(key: str, lang: str) -> str:
     """The label *key* in *lang* (``en`` or ``da``)."""
     en, da = LABELS[key]
     return da if lang == "da" else en
 
 
-def tone(status: str | None, severities: dict[str, int]) -> str:
-    """A colour tone (good, ok, warn, bad, none) for a status of any rule set."""
+def tone(
+    status: str | None, severities: dict[str, int], tones: Mapping[str, str | None] | None = None
+) -> str:
+    """A colour tone (good, ok, warn, bad, none) for a status of any rule set.
+
+    *tones* holds the rule set's own tones (``StatusInfo.tone``) where it states them.
+    """
     if status is None:
         return "none"
+    own = tones.get(status) if tones is not None else None
+    if own:
+        return own
     if status in TONES:
         return TONES[status]
     ranked = sorted(severities, key=lambda s: severities[s])
@@ -147,22 +213,6 @@ def tone(status: str | None, severities: dict[str, int]) -> str:
         return "none"
     share = ranked.index(status) / (len(ranked) - 1)
     return "good" if share < 0.25 else "ok" if share < 0.5 else "warn" if share < 0.75 else "bad"
-
-
-def fmt_number(value: float, lang: str, *, digits: int = 2) -> str:
-    """A number for people: thousands grouped, at most *digits* decimals, Danish marks in da."""
-    if not math.isfinite(value):
-        return str(value)
-    rounded = round(value, digits)
-    if rounded == int(rounded):
-        text = f"{int(rounded):,}"
-    else:
-        text = f"{rounded:,.{digits}f}".rstrip("0").rstrip(".")
-    if text in ("-0",):
-        text = "0"
-    if lang == "da":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
 
 
 def fmt_percent(share: float, lang: str) -> str:

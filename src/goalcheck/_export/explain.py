@@ -1,5 +1,6 @@
 """``goalcheck explain``: one target's facts, every rule's outcome in order, and the verdict.
 
+Control characters in the plan's or the rule set's text are shown escaped (``\\x1b``).
 The text shows the whole chain an auditor needs: each fact with its value, meaning and formula
 (from the fact vocabulary), each rule's condition with the values it read and whether it
 matched, and the rule that decided with its reason.
@@ -14,6 +15,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from goalcheck._export._labels import FACT_MEANINGS_DA, fmt_value, label
+from goalcheck._text import visible
 from goalcheck._vocabulary import FACTS
 from goalcheck.model import Target
 from goalcheck.report import Result
@@ -86,7 +88,8 @@ def render_explanation(ex: Explanation, lang: str = "en", *, width: int = 80) ->
     explanation = result.explain(lang)
     if explanation:
         out += _wrap(explanation, 2, width)
-    return "\n".join(out) + "\n"
+    # control characters from the plan or the rule set are shown, never obeyed
+    return visible("\n".join(out)) + "\n"
 
 
 def result_index(rs: RuleSet, result: Result) -> int:

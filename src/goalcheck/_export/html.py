@@ -1,9 +1,17 @@
 """The HTML report: one self-contained file to open in a browser, mail or print.
 
-Everything is inline (CSS, SVG charts); nothing is fetched, no scripts run.  A summary with a
-count per status comes first, then a section per area and initiative, and a card per target
-with its status badge, a progress bar (with a tick where the time elapsed says it should be),
-the explanation and a small chart.  Print CSS keeps cards whole and colours on paper.
+Everything is inline (CSS, SVG charts, a few lines of script to sort the overview); nothing is
+fetched.  A summary with a count per status comes first, then a one-screen overview (a dense
+table: id, title, status, latest, goal, the change since an earlier report, a sparkline;
+grouped by area and initiative; sortable by clicking a heading), then a section per area and
+initiative with a card per target: its status badge, a progress bar (with a tick where the
+time elapsed says it should be), the explanation and a small chart.
+
+The layout works from a 400 px phone to a desktop (nothing cut off, no horizontal scroll:
+tested in headless Chromium); print CSS keeps cards whole and colours on paper.  Colour is
+never the only cue: every badge has its word, every change its mark and word, every chart
+line its legend entry and dash pattern.  The footer names goalcheck's version, the rule set
+and the evaluation date.
 """
 
 from __future__ import annotations
@@ -11,9 +19,9 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from goalcheck._export._labels import fmt_number, fmt_percent, label
+from goalcheck._export._labels import change_text, fmt_number, fmt_percent, label
 from goalcheck._export._view import Group, Row, View
-from goalcheck._export.chart import render_chart
+from goalcheck._export.chart import render_chart, render_sparkline
 from goalcheck._export.table import goal_text, latest_text
 
 __all__ = ["render_html"]
@@ -87,6 +95,43 @@ svg .legend-forecast { stroke: #8250df; stroke-width: 2; stroke-dasharray: 3 2; 
 svg .baseline { fill: #8c959f; }
 svg .axis, svg .legend { fill: var(--muted); }
 footer { margin-top: 32px; color: var(--muted); font-size: .85em; }
+body { overflow-wrap: break-word; }
+.head { flex-wrap: wrap; }
+h4 { flex: 1 1 14em; min-width: 0; }
+dd { min-width: 0; overflow-wrap: anywhere; }
+.change { display: inline-block; font-size: .82em; font-weight: 600; white-space: nowrap;
+  border: 1px solid currentColor; border-radius: 999px; padding: 0 7px; vertical-align: middle; }
+.change-worsened { color: var(--bad); } .change-improved { color: var(--good); }
+.change-changed, .change-new { color: var(--ok); } .change-unchanged { color: var(--muted); }
+.since { font-weight: 600; }
+table.overview { width: 100%; border-collapse: collapse; font-size: .9em; }
+.overview th, .overview td { padding: 3px 6px; text-align: left; vertical-align: middle;
+  border-bottom: 1px solid var(--line); }
+.overview thead th { position: sticky; top: 0; background: #fff; white-space: nowrap; }
+.overview th button { font: inherit; font-weight: 600; color: inherit; background: none;
+  border: 0; padding: 0; cursor: pointer; }
+.overview th[aria-sort="ascending"] button::after { content: " ▲"; }
+.overview th[aria-sort="descending"] button::after { content: " ▼"; }
+.overview tr.grp th { background: #f6f8fa; font-weight: 600; }
+.overview td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.overview td.tid a { color: inherit; font-weight: 700; }
+svg.spark { display: block; }
+svg.spark .goal { stroke: var(--good); stroke-width: 1; stroke-dasharray: 3 2; }
+svg.spark polyline.actual { fill: none; stroke: var(--text); stroke-width: 1.3; }
+svg.spark circle.actual { fill: var(--text); }
+@media (max-width: 640px) {
+  body { padding: 12px; font-size: 14px; }
+  .overview thead { display: none; }
+  .overview table, .overview tbody, .overview tr, .overview td, .overview th { display: block; }
+  table.overview { display: block; }
+  .overview tr.row { display: flex; flex-wrap: wrap; align-items: center; gap: 2px 10px;
+    padding: 6px 0; border-bottom: 1px solid var(--line); }
+  .overview tr.row td { border: 0; padding: 0; }
+  .overview td.title { flex: 1 1 100%; }
+  .overview td.num::before { content: attr(data-label) " "; color: var(--muted); }
+  .overview tr.grp th { padding: 6px; }
+  .figure { max-width: 100%; }
+}
 @media print {
   body { font-size: 10.5pt; max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
@@ -96,8 +141,39 @@ footer { margin-top: 32px; color: var(--muted); font-size: .85em; }
   .text { flex: 1 1 auto; }
   .figure { flex: 0 0 290px; }
   svg.chart { width: 290px; }
+  .overview th button::after { content: none !important; }
+  .overview thead th { position: static; }
   @page { margin: 14mm; }
 }
+"""
+
+
+_SCRIPT = """
+document.querySelectorAll("table.overview").forEach(function (table) {
+  table.querySelectorAll("thead th[data-type]").forEach(function (th) {
+    th.querySelector("button").addEventListener("click", function () {
+      var up = th.getAttribute("aria-sort") !== "ascending";
+      table.querySelectorAll("thead th").forEach(function (h) { h.removeAttribute("aria-sort"); });
+      th.setAttribute("aria-sort", up ? "ascending" : "descending");
+      var col = th.cellIndex, num = th.dataset.type === "num";
+      function key(row) {
+        var cell = row.cells[col], v = cell.dataset.sort;
+        return v === undefined ? cell.textContent.trim() : v;
+      }
+      table.querySelectorAll("tbody").forEach(function (body) {
+        var rows = Array.prototype.slice.call(body.querySelectorAll("tr.row"));
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          if (x === "" || y === "") { return (x === "") - (y === ""); }
+          var d = num ? parseFloat(x) - parseFloat(y)
+            : x.localeCompare(y, undefined, {numeric: true});
+          return up ? d : -d;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  });
+});
 """
 
 
@@ -140,6 +216,17 @@ def _facts(row: Row, view: View) -> str:
     return f"<dl>{cells}</dl>"
 
 
+def _badge(row: Row) -> str:
+    return f'<span class="badge tone-{row.tone}">{escape(row.label)}</span>'
+
+
+def _change(row: Row, lang: str) -> str:
+    if row.change is None:
+        return ""
+    text = change_text(row.change, row.earlier_label, lang)
+    return f'<span class="change change-{escape(row.change)}">{escape(text)}</span>'
+
+
 def _card(row: Row, view: View) -> str:
     lang = view.lang
     reported = ""
@@ -153,7 +240,7 @@ def _card(row: Row, view: View) -> str:
         f'<article class="target tone-{row.tone}" id="t-{escape(row.id)}">'
         f'<div class="head"><span class="tid">{escape(row.id)}</span>'
         f"<h4>{escape(row.title or row.id)}</h4>"
-        f'<span class="badge tone-{row.tone}">{escape(row.label)}</span></div>'
+        f"{_badge(row)}{_change(row, lang)}</div>"
         f'<div class="body"><div class="text">{_progress(row, lang)}{_facts(row, view)}'
         f"<p>{escape(row.explanation)}</p>{reported}</div>"
         + (f'<div class="figure">{chart}</div>' if chart else "")
@@ -161,19 +248,19 @@ def _card(row: Row, view: View) -> str:
     )
 
 
+def _group_badge(group: Group) -> str:
+    if not group.label:
+        return ""
+    return f' <span class="badge tone-{group.tone}">{escape(group.label)}</span>'
+
+
 def _group(group: Group, view: View, depth: int) -> str:
-    name = f"{group.id} {group.title}" if group.id and group.title != group.id else group.title
-    badge = (
-        f' <span class="badge tone-{group.tone}">{escape(group.label)}</span>'
-        if group.label
-        else ""
-    )
     tag = f"h{depth}"
     inner = "".join(_card(row, view) for row in group.rows)
     inner += "".join(_group(child, view, depth + 1) for child in group.children)
     return (
-        f'<section class="{escape(group.level)}"><{tag}>{escape(name)}{badge}</{tag}>'
-        f"{inner}</section>"
+        f'<section class="{escape(group.level)}"><{tag}>{escape(group.name)}'
+        f"{_group_badge(group)}</{tag}>{inner}</section>"
     )
 
 
@@ -198,18 +285,82 @@ def _summary(view: View) -> str:
     )
 
 
+def _leaves(groups: tuple[Group, ...], prefix: str = "") -> list[tuple[str, Group]]:
+    """Every group that holds rows, with its full name (``1 Jobplan › 1.1 Aktivering``)."""
+    out: list[tuple[str, Group]] = []
+    for group in groups:
+        name = f"{prefix} › {group.name}" if prefix else group.name
+        if group.rows:
+            out.append((name, group))
+        out += _leaves(group.children, name)
+    return out
+
+
+def _overview_row(row: Row, view: View, compared: bool, severity: dict[str, int]) -> str:
+    lang = view.lang
+    value, goal = row.number("value"), row.number("target")
+    latest, goal_shown = escape(latest_text(row, lang)), escape(goal_text(row, lang))
+    cells = [
+        f'<td class="tid"><a href="#t-{escape(row.id)}">{escape(row.id)}</a></td>',
+        f'<td class="title">{escape(row.title or row.id)}</td>',
+        f'<td data-sort="{severity.get(row.status, 0)}">{_badge(row)}</td>',
+        f'<td class="num" data-label="{escape(label("latest", lang))}" '
+        f'data-sort="{"" if value is None else repr(value)}">{latest}</td>',
+        f'<td class="num" data-label="{escape(label("goal", lang))}" '
+        f'data-sort="{"" if goal is None else repr(goal)}">{goal_shown}</td>',
+    ]
+    if compared:
+        cells.append(f"<td>{_change(row, lang)}</td>")
+    cells.append(f'<td class="spark">{render_sparkline(row, view.as_of, lang)}</td>')
+    return f'<tr class="row">{"".join(cells)}</tr>'
+
+
+def _overview(view: View) -> str:
+    lang = view.lang
+    compared = view.changes is not None
+    order = {item.status: i for i, item in enumerate(view.summary)}
+    heads = [("id", "text"), ("title", "text"), ("status", "num"), ("latest", "num")]
+    heads.append(("goal", "num"))
+    if compared:
+        heads.append(("change", "text"))
+    columns = "".join(
+        f'<th scope="col" data-type="{kind}"><button type="button">'
+        f"{escape(label(key, lang))}</button></th>"
+        for key, kind in heads
+    )
+    columns += f'<th scope="col">{escape(label("trend", lang).capitalize())}</th>'
+    span = len(heads) + 1
+    bodies = []
+    for name, group in _leaves(view.groups):
+        head = (
+            f'<tr class="grp"><th colspan="{span}">{escape(name)}{_group_badge(group)}</th></tr>'
+        )
+        rows = "".join(_overview_row(row, view, compared, order) for row in group.rows)
+        bodies.append(f"<tbody>{head}{rows}</tbody>")
+    return (
+        f'<section class="overview"><h2>{escape(label("overview", lang))}</h2>'
+        f'<p class="muted">{escape(label("sort_hint", lang))}</p>'
+        f'<table class="overview"><thead><tr>{columns}</tr></thead>{"".join(bodies)}</table>'
+        "</section>"
+    )
+
+
 def render_html(view: View) -> str:
     """The report as one self-contained HTML document."""
     lang = view.lang
-    meta = view.meta()
-    body = "".join(_group(group, view, 2) for group in view.groups)
+    change = view.change_line()
+    since = f'<p class="since">{escape(change)}</p>' if change else ""
+    body = "".join(_group(group, view, 3) for group in view.groups)
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{lang}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(view.title)} — {view.as_of.isoformat()}</title>\n"
         f"<style>{_CSS}</style>\n</head>\n<body>\n"
-        f'<header><h1>{escape(view.title)}</h1><p class="meta">{escape(meta)}</p></header>\n'
-        f"{_summary(view)}\n<main>\n{body}\n</main>\n"
-        f"<footer>{escape(label('generated', lang))}</footer>\n</body>\n</html>\n"
+        f'<header><h1>{escape(view.title)}</h1><p class="meta">{escape(view.meta())}</p>'
+        f"{since}</header>\n"
+        f"{_summary(view)}\n{_overview(view)}\n<main>\n"
+        f"<h2>{escape(label('details', lang))}</h2>\n{body}\n</main>\n"
+        f"<footer>{escape(view.footer())}</footer>\n"
+        f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
     )
