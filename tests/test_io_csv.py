@@ -14,6 +14,7 @@ import goalcheck
 from goalcheck import Direction, MeasurementKind, Plan, PlanError, Relative
 from goalcheck._io import parse_number
 from goalcheck._io._csv import measurement_columns, target_columns
+from goalcheck._io._read import InputWarning
 
 HEADER = (
     "id,title,initiative,kind,direction,target,target_high,relative,unit,"
@@ -169,11 +170,13 @@ def test_malformed_numbers_and_dates_are_located(tmp_path: Path) -> None:
         "T1,at_least,lots,1.800,2010-13-45\n"
         "T2,at_least,nan,inf,\n",
     )
-    assert problems[0] == "targets.csv:row 2, column target: expected a number, not 'lots'"
-    assert problems[1] == (
-        "targets.csv:row 2, column baseline: '1.800' is ambiguous: the separator may mark "
-        "thousands or decimals; write 1800 or 1.8"
+    # the file's only evidence for its decimal mark is 1.800: one problem says so
+    assert problems[0] == (
+        "targets.csv:row 2, column baseline: '1.800' is ambiguous: 1800 with '.' grouping "
+        "thousands, or 1.8 with '.' as the decimal mark, and no other number in the file "
+        'says which: pass --decimal , (decimal=",") or --decimal . (decimal=".")'
     )
+    assert problems[1] == "targets.csv:row 2, column target: expected a number, not 'lots'"
     assert problems[2].startswith("targets.csv:row 2, column deadline: ")
     assert "2010-13-45" in problems[2]
     assert problems[3] == "targets.csv:row 3, column target: must be a finite number, not 'nan'"
@@ -217,7 +220,7 @@ def test_a_missing_file_is_a_problem(tmp_path: Path) -> None:
         goalcheck.load_csv(t, tmp_path / "nope.csv")
     (problem,) = excinfo.value.problems
     assert problem.file == str(tmp_path / "nope.csv")
-    assert "cannot read the file" in problem.message
+    assert problem.message == "no such file or directory"
 
 
 # --------------------------------------------------------------------------- numbers
@@ -327,9 +330,18 @@ def test_quoted_cells_may_hold_line_breaks_and_rows_count_records(tmp_path: Path
 
 
 def test_files_that_are_not_utf8(tmp_path: Path) -> None:
+    # not UTF-8: read as cp1252 (what Windows Excel writes), with one warning
     path = tmp_path / "targets.csv"
     path.write_bytes(b"id,direction\nT\xe6,increase\n")
+    with pytest.warns(InputWarning, match="not UTF-8; read as cp1252"):
+        plan = goalcheck.load_csv(path)
+    assert [t.id for t in plan.targets] == ["T\u00e6"]
+    # bytes cp1252 does not define either: the UTF-8 error, naming the byte and its place
+    path.write_bytes(b"id,direction\nT\x81,increase\n")
     with pytest.raises(PlanError) as excinfo:
         goalcheck.load_csv(path)
     (problem,) = excinfo.value.problems
-    assert problem.message == "not UTF-8 text (byte 14 cannot be decoded)"
+    assert problem.message == (
+        "not UTF-8 text: byte 0x81 at offset 14 cannot be decoded; save the file as UTF-8"
+    )
+    assert problem.location == "line 2, column 2"

@@ -199,7 +199,7 @@ def test_malformed_numbers() -> None:
 def test_ambiguous_thousands_in_a_string_are_rejected() -> None:
     (problem,) = problems_of(target('direction = "at_least"\ntarget = "1.800"'))
     assert "targets[0].target: '1.800' is ambiguous" in problem
-    assert problem.endswith("write 1800 or 1.8")
+    assert problem.endswith("write 1800 or 1.8 as a number, not text")
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", '"nan"'])

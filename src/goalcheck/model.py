@@ -13,11 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import math
+import weakref
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import attrs
 
+from goalcheck._io._number import to_float
 from goalcheck.errors import PlanError, Problem, did_you_mean
 from goalcheck.periods import Period, to_date
 
@@ -155,12 +157,11 @@ def _opt_float(value: object) -> float | None:
 
 
 def _to_float(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise PlanError(f"expected a number, not {value!r}")
+    # strings are read like a CSV cell on its own: "12,5" is 12.5, "1.800" is refused
     try:
-        return float(value)
-    except ValueError:
-        raise PlanError(f"expected a number, not {value!r}") from None
+        return to_float(value)
+    except ValueError as error:
+        raise PlanError(str(error)) from None
 
 
 def _start_date(value: dt.date | str | None) -> dt.date | None:
@@ -278,29 +279,31 @@ class TargetGroup:
     size_date: dt.date | None = attrs.field(default=None, converter=_end_date)
 
 
-def _target_problems(target: Target) -> list[Problem]:
-    problems: list[Problem] = []
+def _band_problems(target: Target) -> list[Problem]:
+    low, high = target.target, target.target_high
+    if target.direction is not Direction.BETWEEN:
+        if high is not None:
+            return [Problem("target_high is only for 'between' targets", None, "target_high")]
+        return []
+    if low is not None and high is None:
+        return [Problem("a 'between' target needs target_high", None, "target_high")]
+    if low is not None and high is not None and low > high:
+        return [Problem(f"between: low {low:g} is above high {high:g}", None, "target_high")]
+    return []
+
+
+def _relative_problems(target: Target) -> list[Problem]:
     d = target.direction
-    if d is Direction.BETWEEN:
-        if target.target is not None and target.target_high is None:
-            problems.append(Problem("a 'between' target needs target_high", None, "target_high"))
-        if (
-            target.target is not None
-            and target.target_high is not None
-            and target.target > target.target_high
-        ):
-            problems.append(
-                Problem(
-                    f"between: low {target.target:g} is above high {target.target_high:g}",
-                    None,
-                    "target_high",
-                )
-            )
-    elif target.target_high is not None:
-        problems.append(Problem("target_high is only for 'between' targets", None, "target_high"))
+    problems: list[Problem] = []
     if d in (Direction.INCREASE, Direction.DECREASE) and target.target is not None:
+        other = "at_least" if d is Direction.INCREASE else "at_most"
         problems.append(
-            Problem(f"an {d.value!r} target is direction only: drop target", None, "target")
+            Problem(
+                f"a {d.value!r} target is direction only: drop target, or use {other!r} "
+                '(with relative = "percent" for a change against the baseline)',
+                None,
+                "target",
+            )
         )
     if target.relative is not None:
         if target.baseline is None:
@@ -309,6 +312,11 @@ def _target_problems(target: Target) -> list[Problem]:
             )
         if d in (Direction.MILESTONE, Direction.INCREASE, Direction.DECREASE):
             problems.append(Problem(f"relative makes no sense for {d.value!r}", None, "relative"))
+    return problems
+
+
+def _date_problems(target: Target) -> list[Problem]:
+    problems: list[Problem] = []
     if target.start is not None and target.deadline is not None and target.deadline < target.start:
         problems.append(
             Problem(f"deadline {target.deadline} is before start {target.start}", None, "deadline")
@@ -321,6 +329,10 @@ def _target_problems(target: Target) -> list[Problem]:
             )
         previous = checkpoint.date
     return problems
+
+
+def _target_problems(target: Target) -> list[Problem]:
+    return [*_band_problems(target), *_relative_problems(target), *_date_problems(target)]
 
 
 def _check_target(instance: Target) -> None:
@@ -468,6 +480,115 @@ Locate = Callable[[str], tuple[str | None, str | None]]
 """Maps a location in a whole plan (``initiatives[3].targets[0].id``) to (file, location)."""
 
 
+@attrs.define
+class _Checker:
+    """Collects cross-object problems, located through *locate* (or in *file*)."""
+
+    file: str | None
+    locate: Locate | None
+    problems: list[Problem] = attrs.Factory(list)
+
+    def at(self, location: str) -> tuple[str | None, str | None]:
+        return self.locate(location) if self.locate is not None else (self.file, location)
+
+    def add(self, message: str, location: str) -> None:
+        self.problems.append(Problem(message, *self.at(location)))
+
+    def first_at(self, location: str, other: str) -> str:
+        """Where *location* is, as seen from *other* (with its file when that differs)."""
+        first_file, first = self.at(location)
+        here_file, _ = self.at(other)
+        if first_file is not None and first_file != here_file:
+            return f"{first_file}:{first}"
+        return str(first)
+
+    def unknown(self, what: str, value: str, known: Collection[str], location: str) -> None:
+        self.add(f"unknown {what} {value!r}" + did_you_mean(value, known), location)
+
+
+def _check_areas(plan: Plan, check: _Checker) -> dict[str, int]:
+    first: dict[str, int] = {}
+    for i, area in enumerate(plan.areas):
+        if area.id in first:
+            where = check.first_at(f"areas[{first[area.id]}]", f"areas[{i}]")
+            check.add(f"duplicate area id {area.id!r} (first at {where})", f"areas[{i}].id")
+        first.setdefault(area.id, i)
+    return first
+
+
+def _check_initiatives(plan: Plan, check: _Checker, area_ids: Collection[str]) -> dict[str, int]:
+    first: dict[str, int] = {}
+    for i, initiative in enumerate(plan.initiatives):
+        here = f"initiatives[{i}]"
+        if initiative.id in first:
+            where = check.first_at(f"initiatives[{first[initiative.id]}]", here)
+            check.add(
+                f"duplicate initiative id {initiative.id!r} (first at {where})", f"{here}.id"
+            )
+        first.setdefault(initiative.id, i)
+        if initiative.area is not None and initiative.area not in area_ids:
+            check.unknown("area", initiative.area, area_ids, f"{here}.area")
+    return first
+
+
+def _check_membership(plan: Plan, check: _Checker, initiative_ids: Collection[str]) -> None:
+    """A plan-level target names a known initiative; a nested one only its own."""
+    for j, target in enumerate(plan.targets):
+        if target.initiative is not None and target.initiative not in initiative_ids:
+            check.unknown(
+                "initiative", target.initiative, initiative_ids, f"targets[{j}].initiative"
+            )
+    for i, initiative in enumerate(plan.initiatives):
+        for j, target in enumerate(initiative.targets):
+            if target.initiative is not None and target.initiative != initiative.id:
+                check.add(
+                    f"initiative {target.initiative!r} differs from the initiative "
+                    f"{initiative.id!r} that holds this target",
+                    f"initiatives[{i}].targets[{j}].initiative",
+                )
+
+
+def _located_targets(plan: Plan) -> list[tuple[str, Target]]:
+    located = [(f"targets[{j}]", t) for j, t in enumerate(plan.targets)]
+    for i, initiative in enumerate(plan.initiatives):
+        located += [
+            (f"initiatives[{i}].targets[{j}]", t) for j, t in enumerate(initiative.targets)
+        ]
+    return located
+
+
+def _check_targets(
+    check: _Checker, located: list[tuple[str, Target]], area_ids: Collection[str]
+) -> dict[str, str]:
+    seen: dict[str, str] = {}
+    for where, target in located:
+        if target.id in seen:
+            first = check.first_at(seen[target.id], where)
+            check.add(f"duplicate target id {target.id!r} (first at {first})", f"{where}.id")
+        else:
+            seen[target.id] = where
+    for where, target in located:
+        if target.area is not None and target.area not in area_ids:
+            check.unknown("area", target.area, area_ids, f"{where}.area")
+    return seen
+
+
+def _check_references(
+    plan: Plan, check: _Checker, located: list[tuple[str, Target]], known: Collection[str]
+) -> None:
+    target_ids = [target.id for _, target in located]
+    references = [(where, target.contributes_to) for where, target in located]
+    references += [
+        (f"initiatives[{i}]", ini.contributes_to) for i, ini in enumerate(plan.initiatives)
+    ]
+    for where, ref in references:
+        if ref is not None and ref not in known:
+            check.add(
+                f"contributes_to names unknown target {ref!r}" + did_you_mean(ref, target_ids),
+                f"{where}.contributes_to",
+            )
+
+
 def validate_plan(
     plan: Plan,
     *,
@@ -486,106 +607,36 @@ def validate_plan(
     that exist in the input but could not be built (their own problems are reported), so
     that references to them are not reported as unknown as well.
     """
+    check = _Checker(file, locate)
+    area_ids = _check_areas(plan, check)
+    initiative_ids = _check_initiatives(plan, check, area_ids)
+    _check_membership(plan, check, initiative_ids)
+    located = _located_targets(plan)
+    seen = _check_targets(check, located, area_ids)
+    _check_references(plan, check, located, set(seen) | set(also_known))
+    return check.problems
 
-    def at(location: str) -> tuple[str | None, str | None]:
-        return locate(location) if locate is not None else (file, location)
 
-    def problem(message: str, location: str) -> Problem:
-        return Problem(message, *at(location))
+#: Plans already checked, by id(): a loaded plan is not checked again by evaluate().
+_CHECKED: weakref.WeakValueDictionary[int, Plan] = weakref.WeakValueDictionary()
 
-    def first_at(location: str, other: str) -> str:
-        first_file, first = at(location)
-        here_file, _ = at(other)
-        if first_file is not None and first_file != here_file:
-            return f"{first_file}:{first}"
-        return str(first)
 
-    problems: list[Problem] = []
-    area_ids = [area.id for area in plan.areas]
-    for i, area in enumerate(plan.areas):
-        first_area = area_ids.index(area.id)
-        if first_area != i:
-            problems.append(
-                problem(
-                    f"duplicate area id {area.id!r} (first at "
-                    f"{first_at(f'areas[{first_area}]', f'areas[{i}]')})",
-                    f"areas[{i}].id",
-                )
-            )
-    initiative_ids: dict[str, int] = {}
-    for i, initiative in enumerate(plan.initiatives):
-        here = f"initiatives[{i}]"
-        if initiative.id in initiative_ids:
-            first = f"initiatives[{initiative_ids[initiative.id]}]"
-            problems.append(
-                problem(
-                    f"duplicate initiative id {initiative.id!r} "
-                    f"(first at {first_at(first, here)})",
-                    f"{here}.id",
-                )
-            )
-        initiative_ids.setdefault(initiative.id, i)
-        if initiative.area is not None and initiative.area not in area_ids:
-            problems.append(
-                problem(
-                    f"unknown area {initiative.area!r}" + did_you_mean(initiative.area, area_ids),
-                    f"{here}.area",
-                )
-            )
-    located: list[tuple[str, Target]] = [(f"targets[{j}]", t) for j, t in enumerate(plan.targets)]
-    for where, target in located:
-        if target.initiative is not None and target.initiative not in initiative_ids:
-            problems.append(
-                problem(
-                    f"unknown initiative {target.initiative!r}"
-                    + did_you_mean(target.initiative, initiative_ids),
-                    f"{where}.initiative",
-                )
-            )
-    for i, initiative in enumerate(plan.initiatives):
-        for j, target in enumerate(initiative.targets):
-            where = f"initiatives[{i}].targets[{j}]"
-            located.append((where, target))
-            if target.initiative is not None and target.initiative != initiative.id:
-                problems.append(
-                    problem(
-                        f"initiative {target.initiative!r} differs from the initiative "
-                        f"{initiative.id!r} that holds this target",
-                        f"{where}.initiative",
-                    )
-                )
-    seen: dict[str, str] = {}
-    for where, target in located:
-        if target.id in seen:
-            problems.append(
-                problem(
-                    f"duplicate target id {target.id!r} "
-                    f"(first at {first_at(seen[target.id], where)})",
-                    f"{where}.id",
-                )
-            )
-        else:
-            seen[target.id] = where
-    known = set(seen) | set(also_known)
-    target_ids = list(seen)
-    references = [(where, target.contributes_to) for where, target in located]
-    references += [
-        (f"initiatives[{i}]", ini.contributes_to) for i, ini in enumerate(plan.initiatives)
-    ]
-    for where, target in located:
-        if target.area is not None and target.area not in area_ids:
-            problems.append(
-                problem(
-                    f"unknown area {target.area!r}" + did_you_mean(target.area, area_ids),
-                    f"{where}.area",
-                )
-            )
-    for where, ref in references:
-        if ref is not None and ref not in known:
-            problems.append(
-                problem(
-                    f"contributes_to names unknown target {ref!r}" + did_you_mean(ref, target_ids),
-                    f"{where}.contributes_to",
-                )
-            )
-    return problems
+def mark_checked(plan: Plan) -> None:
+    """Record that *plan* passed :func:`validate_plan` (the loaders call this)."""
+    _CHECKED[id(plan)] = plan
+
+
+def check_plan(plan: Plan) -> None:
+    """Raise :class:`~goalcheck.errors.PlanError` if *plan* has problems across objects.
+
+    The same problems :func:`goalcheck.load_plan` reports for a file (duplicate ids, unknown
+    references), located by key path in the plan; ``evaluate()`` and ``write_plan()`` call
+    this, so a plan built in Python is held to the same rules as one loaded from a file.
+    A plan that was loaded, or checked before, is not checked again.
+    """
+    if _CHECKED.get(id(plan)) is plan:
+        return
+    problems = validate_plan(plan)
+    if problems:
+        raise PlanError(problems)
+    mark_checked(plan)

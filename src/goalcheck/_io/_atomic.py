@@ -5,7 +5,8 @@ replaces the path in one step (``os.replace``), so a reader never sees half a fi
 failed write leaves the old file as it was.  An existing file keeps its permissions (a
 0600 report stays private); a new one gets the usual ``0666`` less the umask.  A symbolic
 link, FIFO, device, socket or directory at the path is refused rather than replaced by a
-regular file.  Errors name the path the caller gave, never the temporary file.
+regular file (:class:`~goalcheck.errors.OptionError`).  Errors name the path the caller
+gave, never the temporary file.
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ def _umask() -> int:
     return mask
 
 
+def _named(oops: OSError, shown: str) -> OSError:
+    """The same error, naming the path the caller gave rather than the temporary file."""
+    return OSError(oops.errno, oops.strerror or str(oops), shown)
+
+
 def _existing_mode(target: Path, shown: str) -> int | None:
     """The permission bits of the regular file at *target*, ``None`` if nothing is there."""
     try:
@@ -33,7 +39,7 @@ def _existing_mode(target: Path, shown: str) -> int | None:
     except FileNotFoundError:
         return None
     except OSError as oops:
-        raise OptionError(f"{shown}: cannot write: {oops.strerror or oops}") from None
+        raise _named(oops, shown) from None
     if stat.S_ISLNK(info.st_mode):
         raise OptionError(
             f"{shown}: is a symbolic link; goalcheck replaces only regular files "
@@ -54,9 +60,9 @@ def write_text(
 ) -> None:
     """Write *text* (``str`` encoded with *encoding*, or ``bytes`` as given) to *path*.
 
-    Atomic, keeps an existing file's mode, refuses non-regular targets; problems raise
-    :class:`~goalcheck.errors.OptionError` naming *path*.  ``"-"`` (standard output) is
-    the caller's to handle.
+    Atomic, keeps an existing file's mode; a non-regular target raises
+    :class:`~goalcheck.errors.OptionError`, a failed write ``OSError``, both naming *path*.
+    ``"-"`` (standard output) is the caller's to handle.
     """
     shown = os.fspath(path)
     target = Path(path)
@@ -68,7 +74,7 @@ def write_text(
     try:
         fd, temporary = tempfile.mkstemp(prefix=".goalcheck-", suffix=".tmp", dir=directory)
     except OSError as oops:
-        raise OptionError(f"{shown}: cannot write: {oops.strerror or oops}") from None
+        raise _named(oops, shown) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -79,5 +85,5 @@ def write_text(
     except BaseException as oops:
         Path(temporary).unlink(missing_ok=True)
         if isinstance(oops, OSError):
-            raise OptionError(f"{shown}: cannot write: {oops.strerror or oops}") from None
+            raise _named(oops, shown) from None
         raise

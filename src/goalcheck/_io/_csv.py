@@ -1,9 +1,11 @@
 """The CSV interchange: ``targets.csv`` and ``measurements.csv`` (docs/reference/csv.md).
 
-Each row is built with the same generic builder as a TOML table, so the columns are the
-model's field names and a cell is read exactly like the TOML value it stands for.  Problems
-are located as a spreadsheet user sees them: ``row 4, column deadline`` (the header is
-row 1).
+A file is read as its spreadsheet saved it: UTF-8 with or without a byte-order mark (or
+UTF-16 with one), else cp1252 with one warning; the separator (``,``, ``;`` or tab) is
+sniffed from the header; CRLF, quoted line breaks and the empty columns Excel leaves at the
+right are fine; the number convention is settled once per file (:mod:`._sheet`).  Each row
+is built with the same generic builder as a TOML table, so the columns are the model's field
+names; problems are located ``row 4, column deadline`` (the header is row 1).
 """
 
 from __future__ import annotations
@@ -11,15 +13,35 @@ from __future__ import annotations
 import csv
 import io
 import os
+import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from goalcheck._io._plan import TARGET_ID, Located, Parts, StrPath, assemble, read_loose
-from goalcheck._io._structure import CsvRow, Problems, build, field_shapes, read_text
-from goalcheck.errors import did_you_mean
+from goalcheck._io._assemble import TARGET_ID, Located, Loose, Parts, StrPath, assemble, read_loose
+from goalcheck._io._number import DECIMALS, Decimal
+from goalcheck._io._read import InputWarning, decode_utf8, read_bytes
+from goalcheck._io._sheet import Columns, Record, Table, records
+from goalcheck._io._structure import CsvRow, Problems, build, field_shapes
+from goalcheck._io._xlsx import WORKBOOK_SUFFIXES, read_workbook, sheet_for
+from goalcheck.errors import InputError, LimitError, OptionError, PlanError, Problem
 from goalcheck.model import Area, Initiative, Measurement, Plan, Target
 
-__all__ = ["load_csv", "measurement_columns", "target_columns"]
+__all__ = [
+    "check_decimal",
+    "decode",
+    "load_csv",
+    "load_tables",
+    "load_workbook",
+    "measurement_columns",
+    "read_csv_table",
+    "read_measurements",
+    "read_targets",
+    "sniff",
+    "target_columns",
+]
+
+_DELIMITERS = (",", ";", "\t")
 
 
 def target_columns() -> list[str]:
@@ -32,30 +54,218 @@ def measurement_columns() -> list[str]:
     return [TARGET_ID, *field_shapes(Measurement)]
 
 
+def target_sheet() -> Columns:
+    required = [name for name, shape in field_shapes(Target).items() if shape.required]
+    return Columns.of(Target, target_columns(), required)
+
+
+def measurement_sheet() -> Columns:
+    return Columns.of(Measurement, measurement_columns(), [TARGET_ID, "date", "value"])
+
+
+def check_decimal(decimal: object) -> Decimal:
+    """*decimal* if it is ``None``, ``"."`` or ``","``; else :class:`OptionError`."""
+    if decimal is None or decimal in DECIMALS:
+        return decimal  # type: ignore[return-value]
+    raise OptionError(
+        f"decimal must be '.' or ',' (or None to decide by the file), not {decimal!r}"
+    )
+
+
 def load_csv(
-    targets: StrPath, measurements: StrPath | None = None, *, plan_id: str | None = None
+    targets: StrPath,
+    measurements: StrPath | None = None,
+    *,
+    plan_id: str | None = None,
+    title: str | None = None,
+    decimal: Decimal = None,
+    encoding: str | None = None,
 ) -> Plan:
     """A plan from ``targets.csv`` and, optionally, ``measurements.csv``.
 
     Targets with an ``initiative`` are grouped into initiatives of that id (in order of
-    first appearance); the others are the plan's own targets.  The plan's id is *plan_id*,
-    or else the name of the directory that holds the targets file.  Raises
-    :class:`~goalcheck.errors.PlanError` listing every problem, each located by file, row
-    and column.
+    first appearance, in the area their targets name); the others are the plan's own
+    targets.  The plan's id is *plan_id*, or else the name of the directory that holds the
+    targets file; *title* is its title.  *decimal* (``"."`` or ``","``) fixes the number
+    convention, which is otherwise read from each file's own numbers; *encoding* fixes the
+    text encoding (otherwise UTF-8, or cp1252 with an :class:`InputWarning`).  Either file
+    may also be a workbook (``.xlsx``, ``.xlsm``, ``.ods``; its sheet of that name, or its
+    only sheet).  Raises :class:`~goalcheck.errors.PlanError` listing every problem, each
+    located by file, row and column.
     """
-    parts = Parts()
-    shown = os.fspath(targets)
+    decimal = check_decimal(decimal)
+    name = plan_id if plan_id is not None else Path(targets).resolve().parent.name
+    plan = Plan(id=name or "plan", title=title or "")
+    t_shown = os.fspath(targets)
+    t_read = _reader(Path(targets), t_shown, "targets", encoding)
+    if measurements is None:
+        return load_tables(plan, (t_shown, t_read), None, decimal=decimal)
+    m_shown = os.fspath(measurements)
+    m_read = _reader(Path(measurements), m_shown, "measurements", encoding)
+    return load_tables(plan, (t_shown, t_read), (m_shown, m_read), decimal=decimal)
+
+
+def load_workbook(path: StrPath, *, title: str | None = None, decimal: Decimal = None) -> Plan:
+    """A plan from one workbook with sheets ``targets`` and (optionally) ``measurements``.
+
+    The plan's id is the file's name without its suffix; see :func:`load_csv`.
+    """
+    decimal = check_decimal(decimal)
+    shown = os.fspath(path)
+    tables = read_workbook(Path(path), shown)
+    targets = sheet_for(tables, "targets", shown, alone=True) or Table([])
+    measurements = sheet_for(tables, "measurements", shown, alone=False)
+    plan = Plan(id=Path(path).stem or "plan", title=title or "")
+    source: Source = (shown, lambda: targets)
+    if measurements is None:
+        return load_tables(plan, source, None, decimal=decimal)
+    return load_tables(plan, source, (shown, lambda: measurements), decimal=decimal)
+
+
+#: A file to show in problems, and how to read its table (raising InputError).
+Source = tuple[str, Callable[[], Table]]
+
+
+def _reader(path: Path, shown: str, kind: str, encoding: str | None) -> Callable[[], Table]:
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+
+        def sheet() -> Table:
+            table = sheet_for(read_workbook(path, shown), kind, shown, alone=True)
+            return table if table is not None else Table([])
+
+        return sheet
+    return lambda: read_csv_table(path, shown, encoding=encoding)
+
+
+def load_tables(
+    plan: Plan, targets: Source, measurements: Source | None, *, decimal: Decimal
+) -> Plan:
+    """A plan of *plan*'s id and title with the targets and measurements of two tables."""
+    parts = Parts(plan=plan)
+    shown, read = targets
     problems = Problems(shown)
+    table = _table(read, problems, parts)
+    if table is not None:
+        read_targets(table, shown, problems, parts, decimal=decimal)
+    parts.problems += problems.found
+    if measurements is not None:
+        shown, read = measurements
+        problems = Problems(shown)
+        table = _table(read, problems, None)
+        if table is not None:
+            parts.measurements += read_measurements(table, shown, problems, decimal=decimal)
+        parts.problems += problems.found
+    return assemble(parts)
+
+
+def _table(read: Callable[[], Table], problems: Problems, parts: Parts | None) -> Table | None:
+    """The table *read* gives, or ``None`` after recording why it could not be read."""
+    try:
+        return read()
+    except LimitError:
+        raise
+    except InputError as error:
+        problems.found += error.problems
+        if parts is not None:
+            parts.targets_unread = True
+        return None
+
+
+# --------------------------------------------------------------------------- text and dialect
+
+
+def decode(data: bytes, shown: str, encoding: str | None) -> str:
+    """The text of a CSV file's bytes (see the module doc for what is tried)."""
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except LookupError:
+            raise OptionError(f"unknown encoding {encoding!r}") from None
+        except UnicodeDecodeError as error:
+            raise PlanError(
+                Problem(
+                    f"not {encoding} text: byte 0x{data[error.start]:02X} at offset "
+                    f"{error.start} cannot be decoded",
+                    shown,
+                )
+            ) from None
+        return text.removeprefix("\ufeff")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        decode_utf8(data, shown)  # raises, naming the first byte that is not UTF-8
+        raise
+    warnings.warn(
+        InputWarning(
+            f"{shown}: not UTF-8; read as cp1252 (Windows, Western Europe). "
+            "If letters look wrong, pass --encoding (encoding=) or save as CSV UTF-8"
+        ),
+        stacklevel=2,
+    )
+    return text
+
+
+def sniff(header_line: str, columns: list[str]) -> str:
+    """The separator of a CSV file: the one of ``,``, ``;``, tab that splits its header best.
+
+    Best is the most known column names, then the most cells; ``,`` when nothing splits.
+    """
+
+    def score(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        names = [cell.strip() for cell in cells]
+        return sum(name in columns for name in names), len(names)
+
+    return max(_DELIMITERS, key=lambda d: (score(d), d == ","))
+
+
+def read_csv_table(path: Path, shown: str, *, encoding: str | None = None) -> Table:
+    """The cells of a CSV file, or :class:`PlanError` (:class:`LimitError`) saying why not."""
+    data = read_bytes(path, shown)
+    if data.startswith(b"PK\x03\x04"):
+        raise PlanError(Problem("is a workbook (a zip file), not CSV: name it .xlsx", shown))
+    if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError(Problem("is a binary file, not CSV text (it holds NUL bytes)", shown))
+    text = decode(data, shown, encoding)
+    first = text.split("\n", 1)[0]
+    delimiter = sniff(first, [*target_columns(), *measurement_columns()])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows: list[list[Any]] = list(reader)
+    except csv.Error as error:
+        raise PlanError(
+            Problem(f"not valid CSV: {error}", shown, f"row {reader.line_num}")
+        ) from None
+    return Table(rows, None, delimiter)
+
+
+# --------------------------------------------------------------------------- building
+
+
+def read_targets(
+    table: Table, shown: str, problems: Problems, parts: Parts, *, decimal: Decimal
+) -> None:
+    """Build the targets of a sheet into *parts* (initiatives and areas from their columns)."""
     by_initiative: dict[str, list[tuple[Target, CsvRow]]] = {}
-    required = [name for name, shape in field_shapes(Target).items() if shape.required]
     area_ids: set[str] = set()
-    for row, data in _rows(Path(targets), problems, target_columns(), required):
-        where = CsvRow(row)
-        target = _build_target(data, where, problems, parts)
+    first_row: dict[str, tuple[CsvRow, bool]] = {}
+    columns = target_sheet()
+    for record in records(table, columns, problems, decimal=decimal):
+        where = record.where
+        if record.unreadable.intersection(columns.required):  # a required column is missing
+            parts.targets_unread = True
+        target = _build(Target, record, problems)
+        _duplicate(record, target is not None, first_row, problems, parts)
         if target is None:
             continue
         if target.area is not None and target.area not in area_ids:
-            # A CSV plan cannot declare areas, so the area column declares them.
+            # A spreadsheet cannot declare areas, so the area column declares them.
             area_ids.add(target.area)
             parts.areas.append(Located(Area(id=target.area), shown, where))
         if target.initiative is None:
@@ -63,88 +273,73 @@ def load_csv(
         else:
             by_initiative.setdefault(target.initiative, []).append((target, where))
     for initiative_id, members in by_initiative.items():
-        grouped: Any = tuple(t for t, _ in members)
-        initiative = Initiative(id=initiative_id, targets=grouped)
-        wheres = tuple(where for _, where in members)
-        parts.initiatives.append(Located(initiative, shown, wheres[0], wheres))
-    parts.problems += problems.found
-    if measurements is not None:
-        shown_m = os.fspath(measurements)
-        problems = Problems(shown_m)
-        for row, data in _rows(
-            Path(measurements), problems, measurement_columns(), [TARGET_ID, "date", "value"]
-        ):
-            parts.measurements += read_loose(data, CsvRow(row), problems, shown_m)
-        parts.problems += problems.found
-    name = plan_id if plan_id is not None else Path(targets).resolve().parent.name
-    parts.plan = Plan(id=name or "plan")
-    return assemble(parts)
+        parts.initiatives.append(_initiative(initiative_id, members, shown, problems))
 
 
-def _build_target(
-    data: dict[str, str], where: CsvRow, problems: Problems, parts: Parts
-) -> Target | None:
-    target: Target | None = build(Target, data, where, problems)
-    if target is None and "id" in data:
-        parts.failed_target_ids.add(data["id"])
-    return target
+def _initiative(
+    initiative_id: str, members: list[tuple[Target, CsvRow]], shown: str, problems: Problems
+) -> Located:
+    """An initiative of the targets that name it, in the area they name."""
+    areas = {t.area: where for t, where in members if t.area is not None}
+    area = next(iter(areas), None)
+    if len(areas) > 1:
+        (a, a_where), (b, b_where) = list(areas.items())[:2]
+        problems.add(
+            f"the targets of initiative {initiative_id!r} name different areas: {a!r} "
+            f"({a_where.whole}) and {b!r}; an initiative belongs to one area",
+            b_where.key("area"),
+        )
+    grouped: Any = tuple(t for t, _ in members)
+    initiative = Initiative(id=initiative_id, area=area, targets=grouped)
+    wheres = tuple(where for _, where in members)
+    return Located(initiative, shown, wheres[0], wheres)
 
 
-def _rows(
-    path: Path, problems: Problems, columns: list[str], required: list[str]
-) -> list[tuple[int, dict[str, str]]]:
-    """The non-blank rows of a CSV file as (row number, {column: non-empty cell})."""
-    text = read_text(path, problems)
-    if text is None:
-        return []
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        problems.add(f"not valid CSV: {error}", None)
-        return []
-    if not records or not any(cell.strip() for cell in records[0]):
-        problems.add(f"no header row; expected the columns {', '.join(columns)}", "row 1")
-        return []
-    header = [cell.strip() for cell in records[0]]
-    usable: list[str | None] = []
-    for name in header:
-        where = CsvRow(1)
-        if name in columns and usable.count(name) == 0:
-            usable.append(name)
+def _duplicate(
+    record: Record,
+    built: bool,
+    first_row: dict[str, tuple[CsvRow, bool]],
+    problems: Problems,
+    parts: Parts,
+) -> None:
+    """Report a duplicate id where a row failed to build (validate_plan reports the rest)."""
+    target_id = record.data.get("id")
+    if not isinstance(target_id, str):
+        return
+    if not built:
+        parts.failed_target_ids.add(target_id)
+    if target_id not in first_row:
+        first_row[target_id] = (record.where, built)
+        return
+    where, first_built = first_row[target_id]
+    if not (built and first_built):
+        problems.add(
+            f"duplicate target id {target_id!r} (first at {where.key('id')})",
+            record.where.key("id"),
+        )
+
+
+def _build(cls: type, record: Record, problems: Problems, **options: Any) -> Any:
+    """Build one row; a cell already reported as unreadable is not also called missing."""
+    before = len(problems.found)
+    built = build(cls, record.data, record.where, problems, **options)
+    if record.unreadable:
+        missing = {(record.where.key(n), record.where.missing(n)) for n in record.unreadable}
+        problems.found[before:] = [
+            p for p in problems.found[before:] if (p.location, p.message) not in missing
+        ]
+        return None
+    return built
+
+
+def read_measurements(
+    table: Table, shown: str, problems: Problems, *, decimal: Decimal
+) -> list[Loose]:
+    """The loose measurements of a sheet (each names its target in ``target_id``)."""
+    loose: list[Loose] = []
+    for record in records(table, measurement_sheet(), problems, decimal=decimal):
+        if record.unreadable:
+            _build(Measurement, record, problems, extra_keys=frozenset({TARGET_ID}))
             continue
-        usable.append(None)
-        if name in columns:
-            problems.add(f"column {name!r} appears more than once", where.key(name))
-        elif not name:
-            problems.add("a column has no name", where.whole)
-        else:
-            problems.add(
-                f"unknown column {name!r}"
-                + (did_you_mean(name, columns) or f" (expected some of {', '.join(columns)})"),
-                where.key(name),
-            )
-    missing = [name for name in required if name not in header]
-    for name in missing:
-        problems.add(f"missing required column {name!r}", CsvRow(1).whole)
-    if missing:  # every row would lack it too; say it once
-        return []
-    rows: list[tuple[int, dict[str, str]]] = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            hint = ""
-            if len(record) > len(header):
-                hint = '; a number with a decimal comma must be quoted, as in "12,5"'
-            problems.add(
-                f"has {len(record)} cells, but the header has {len(header)}{hint}",
-                CsvRow(number).whole,
-            )
-            continue
-        data = {
-            name: cell.strip()
-            for name, cell in zip(usable, record, strict=True)
-            if name is not None and cell.strip()
-        }
-        rows.append((number, data))
-    return rows
+        loose += read_loose(record.data, record.where, problems, shown)
+    return loose

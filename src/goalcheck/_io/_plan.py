@@ -1,24 +1,19 @@
-"""Load plans: a TOML file, a directory of TOML files, or CSV (via :mod:`._csv`).
+"""Load TOML plans: one document, or the files of a plan directory.
 
-Each file is read into model objects on its own, with problems located in that file; the
-parts are then merged (arrays concatenate, exactly one file sets the plan-level keys),
-measurements given apart from their target (a status update in its own file, or
-measurements.csv) are attached to it, and the cross-object checks of
-:func:`goalcheck.model.validate_plan` run on the whole, with their locations mapped back to
-the file and key path (or CSV row) each object came from.
+Each file is read (:func:`goalcheck._io._read.read_toml`) and built into model objects on
+its own, with problems located in that file by key path; the parts are then merged by
+:func:`goalcheck._io._assemble.assemble` (arrays concatenate, exactly one file sets the
+plan-level keys, loose measurements join their targets) and checked as a whole.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import attrs
-
+from goalcheck._io._assemble import Located, Parts, assemble, read_loose
+from goalcheck._io._read import read_toml
 from goalcheck._io._structure import (
     _MISSING,
     FieldShape,
@@ -28,125 +23,33 @@ from goalcheck._io._structure import (
     build,
     build_tables,
     field_shapes,
-    read_text,
 )
-from goalcheck.errors import PlanError, Problem, did_you_mean
-from goalcheck.model import Initiative, Measurement, Plan, Target, validate_plan
+from goalcheck.errors import InputError, Problem, did_you_mean
+from goalcheck.model import Initiative, Plan, Target
 
-__all__ = [
-    "Located",
-    "Loose",
-    "Parts",
-    "assemble",
-    "load_plan",
-    "load_toml_files",
-    "loads_plan",
-]
-
-StrPath = str | os.PathLike[str]
-
-#: The key of a loose measurement (one not nested in its target) that names its target.
-TARGET_ID = "target_id"
-
-
-@attrs.frozen
-class Located:
-    """A top-level object, the file it came from, where in it, and where its targets are."""
-
-    obj: Any
-    file: str | None
-    where: Where
-    targets: tuple[Where, ...] = ()
-
-
-@attrs.frozen
-class Loose:
-    """A measurement given apart from its target."""
-
-    target_id: str
-    measurement: Measurement
-    file: str | None
-    where: Where
-
-
-@attrs.define
-class Parts:
-    """What the files of one plan hold, before merging."""
-
-    plan: Plan | None = None
-    areas: list[Located] = attrs.Factory(list)
-    initiatives: list[Located] = attrs.Factory(list)
-    targets: list[Located] = attrs.Factory(list)
-    funding: list[Located] = attrs.Factory(list)
-    measurements: list[Loose] = attrs.Factory(list)
-    failed_target_ids: set[str] = attrs.Factory(set)
-    problems: list[Problem] = attrs.Factory(list)
-
-
-# --------------------------------------------------------------------------- entry point
-
-
-def load_plan(path: StrPath) -> Plan:
-    """Load a plan from a TOML file, a directory of TOML files, or CSV.
-
-    *path* may be a ``.toml`` file; a directory, whose ``*.toml`` files are merged (in name
-    order); a directory holding ``targets.csv`` (and optionally ``measurements.csv``); or a
-    ``targets.csv`` file itself.  Raises :class:`~goalcheck.errors.PlanError` listing every
-    problem found, each with its file and location.
-    """
-    from goalcheck._io._csv import load_csv
-
-    shown = os.fspath(path)
-    p = Path(path)
-    if p.is_dir():
-        tomls = sorted(child for child in p.iterdir() if child.suffix == ".toml")
-        csv_targets = p / "targets.csv"
-        if csv_targets.is_file():
-            if tomls:
-                raise PlanError(
-                    Problem(
-                        "holds both targets.csv and .toml files; keep one kind of plan "
-                        "in a directory",
-                        shown,
-                    )
-                )
-            measurements = p / "measurements.csv"
-            return load_csv(csv_targets, measurements if measurements.is_file() else None)
-        if not tomls:
-            raise PlanError(Problem("no .toml files (nor targets.csv) in this directory", shown))
-        return load_toml_files([(f, os.path.join(shown, f.name)) for f in tomls], shown)
-    if p.suffix.lower() == ".csv" and p.is_file():
-        sibling = p.with_name("measurements.csv")
-        return load_csv(p, sibling if sibling.is_file() and sibling != p else None)
-    if not p.exists():
-        raise PlanError(Problem("no such file or directory", shown))
-    return load_toml_files([(p, shown)], None)
-
-
-# --------------------------------------------------------------------------- TOML
-
-_AT = re.compile(r" \(at (line \d+, column \d+|end of document)\)$")
-
-
-def read_toml(path: Path | str, problems: Problems) -> dict[str, Any] | None:
-    """A TOML document (from a file, or given as text), or ``None`` after recording why not."""
-    text = path if isinstance(path, str) else read_text(path, problems)
-    if text is None:
-        return None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        match = _AT.search(message)
-        location = match.group(1) if match else None
-        message = message[: match.start()] if match else message
-        problems.add(f"TOML syntax error: {message}", location)
-        return None
+__all__ = ["load_toml_files", "loads_plan"]
 
 
 def loads_plan(text: str, file: str | None = None) -> Plan:
     """A plan from the text of one TOML document; *file* names it in problems."""
     return load_toml_files([(text, file or "<string>")], None)
+
+
+def _read(
+    path: Path | str, shown: str, problems: Problems, *, alone: bool
+) -> dict[str, Any] | None:
+    """The file's document, or ``None`` after recording why not (raising, when *alone*).
+
+    A file on its own raises what it raised (a :class:`~goalcheck.errors.LimitError` stays
+    one); in a directory its problems join the other files'.
+    """
+    try:
+        return read_toml(path, shown)
+    except InputError as error:
+        if alone:
+            raise
+        problems.found += error.problems
+        return None
 
 
 def load_toml_files(files: list[tuple[Path | str, str]], directory: str | None) -> Plan:
@@ -159,7 +62,7 @@ def load_toml_files(files: list[tuple[Path | str, str]], directory: str | None) 
     unreadable = False
     for path, shown in files:
         problems = Problems(shown)
-        data = read_toml(path, problems)
+        data = _read(path, shown, problems, alone=len(files) == 1)
         unreadable = unreadable or data is None
         if data is not None:
             for key in data:
@@ -188,6 +91,7 @@ def load_toml_files(files: list[tuple[Path | str, str]], directory: str | None) 
                 directory if directory is not None else files[0][1],
             )
         )
+    parts.targets_unread = unreadable
     if scalars:
         shown, mine, _ = scalars[0]
         problems = Problems(shown)
@@ -284,85 +188,3 @@ def _read_loose(value: Any, where: Where, problems: Problems, parts: Parts, file
     for i, data in enumerate(value):
         here = where.item("measurements", i)
         parts.measurements.extend(read_loose(data, here, problems, file))
-
-
-def read_loose(
-    data: Mapping[str, Any], where: Where, problems: Problems, file: str | None
-) -> list[Loose]:
-    """A measurement that names its target with ``target_id`` (none if it has problems)."""
-    target_id = data.get(TARGET_ID)
-    if target_id is None:
-        problems.add(where.missing(TARGET_ID), where.key(TARGET_ID))
-    elif not isinstance(target_id, str):
-        problems.add(f"expected a string, not {target_id!r}", where.key(TARGET_ID))
-        target_id = None
-    measurement = build(Measurement, data, where, problems, extra_keys=frozenset({TARGET_ID}))
-    if measurement is None or target_id is None:
-        return []
-    return [Loose(target_id, measurement, file, where)]
-
-
-# --------------------------------------------------------------------------- merging
-
-_TOP = re.compile(
-    r"((?:areas|initiatives|targets|funding)\[\d+\](?:\.targets\[\d+\])?)(?:\.(.+))?"
-)
-
-
-def assemble(parts: Parts) -> Plan:
-    """The merged plan, or :class:`PlanError` with every problem found on the way."""
-    problems = list(parts.problems)
-    initiatives = [located.obj for located in parts.initiatives]
-    own = [located.obj for located in parts.targets]
-    ids = [t.id for t in own] + [t.id for ini in initiatives for t in ini.targets]
-    known = set(ids) | parts.failed_target_ids
-    extra: dict[str, list[Measurement]] = {}
-    for loose in parts.measurements:
-        if loose.target_id in known:
-            extra.setdefault(loose.target_id, []).append(loose.measurement)
-        else:
-            problems.append(
-                Problem(
-                    f"measurement for unknown target {loose.target_id!r}"
-                    + did_you_mean(loose.target_id, ids),
-                    loose.file,
-                    loose.where.key(TARGET_ID),
-                )
-            )
-
-    def attach(target: Target) -> Target:
-        more = extra.get(target.id)
-        if not more:
-            return target
-        return attrs.evolve(target, measurements=(*target.measurements, *more))
-
-    def attach_all(initiative: Initiative) -> Initiative:
-        targets: Any = tuple(map(attach, initiative.targets))
-        return attrs.evolve(initiative, targets=targets)
-
-    merged: dict[str, Any] = {
-        "areas": tuple(located.obj for located in parts.areas),
-        "initiatives": tuple(map(attach_all, initiatives)),
-        "targets": tuple(map(attach, own)),
-        "funding": tuple(located.obj for located in parts.funding),
-    }
-    plan = attrs.evolve(parts.plan if parts.plan is not None else Plan(id=""), **merged)
-    origins: dict[str, tuple[str | None, Where]] = {}
-    for name in ("areas", "targets", "funding", "initiatives"):
-        for k, located in enumerate(getattr(parts, name)):
-            origins[f"{name}[{k}]"] = (located.file, located.where)
-            for j, where in enumerate(located.targets):
-                origins[f"{name}[{k}].targets[{j}]"] = (located.file, where)
-
-    def locate(location: str) -> tuple[str | None, str | None]:
-        match = _TOP.fullmatch(location)
-        if match is None or match.group(1) not in origins:
-            return None, location
-        file, where = origins[match.group(1)]
-        rest = match.group(2)
-        return file, where.key(rest) if rest else where.whole
-
-    problems += validate_plan(plan, locate=locate, also_known=parts.failed_target_ids)
-    if problems:
-        raise PlanError(problems)
-    return plan

@@ -26,6 +26,7 @@ __all__ = [
     "MAX_INPUT_BYTES",
     "MAX_INT_DIGITS",
     "MAX_NESTING",
+    "InputWarning",
     "decode_utf8",
     "read_bytes",
     "read_text",
@@ -38,6 +39,11 @@ MAX_INPUT_BYTES = 64 * 1024 * 1024
 MAX_NESTING = 64
 #: The longest integer literal (Python's own limit for converting text to int).
 MAX_INT_DIGITS = 4300
+
+
+class InputWarning(UserWarning):
+    """An input was read, but with a guess its user should know about (such as its encoding)."""
+
 
 _AT = re.compile(r" \(at (line \d+, column \d+|end of document)\)$")
 _LONG_INT = re.compile(rf"[0-9][0-9_]{{{MAX_INT_DIGITS},}}")

@@ -12,15 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import functools
-import re
 import types
 import typing
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
 import attrs
 
+from goalcheck._io._number import parse_number
 from goalcheck.errors import InputError, Problem, did_you_mean
 from goalcheck.periods import to_date
 
@@ -33,8 +32,6 @@ __all__ = [
     "build",
     "build_tables",
     "field_shapes",
-    "parse_number",
-    "read_text",
 ]
 
 
@@ -91,16 +88,17 @@ class KeyPath:
 
 @attrs.frozen
 class CsvRow:
-    """A CSV row as a spreadsheet user counts it (the header is row 1)."""
+    """A spreadsheet row as its user counts it (the header is row 1), in a sheet if named."""
 
     row: int
+    sheet: str | None = None
 
     @property
     def whole(self) -> str | None:
-        return f"row {self.row}"
+        return f"sheet {self.sheet}, row {self.row}" if self.sheet else f"row {self.row}"
 
     def key(self, name: str) -> str:
-        return f"row {self.row}, column {name}"
+        return f"{self.whole}, column {name}"
 
     def table(self, name: str) -> CsvRow:
         return self
@@ -140,60 +138,6 @@ class Problems:
                 self.add(problem.message, location)
         else:
             self.add(str(error), where.key(name) if name is not None else where.whole)
-
-
-def read_text(path: Path, problems: Problems) -> str | None:
-    """A UTF-8 file's text (a byte-order mark is dropped), or ``None`` after recording why not."""
-    try:
-        return path.read_bytes().decode("utf-8-sig")
-    except OSError as error:
-        problems.add(f"cannot read the file: {error.strerror or error}", None)
-    except UnicodeDecodeError as error:
-        problems.add(f"not UTF-8 text (byte {error.start} cannot be decoded)", None)
-    return None
-
-
-# --------------------------------------------------------------------------- numbers
-
-_PLAIN = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_AMBIGUOUS = re.compile(r"[+-]?[1-9]\d{0,2}[.,]\d{3}")
-_DOT_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?")
-_COMMA_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?")
-_DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")
-_SPACE_GROUPS = re.compile(r"[+-]?[1-9]\d{0,2}(?:[ \u00a0\u202f\u2009]\d{3})+(?:[.,]\d+)?")
-_NON_FINITE = {"nan", "inf", "infinity"}
-
-
-def parse_number(text: str) -> float:
-    """Read a number written by a person or a spreadsheet; see docs/reference/csv.md.
-
-    ``.`` is the decimal mark.  A ``,`` decimal mark is accepted where it cannot be a
-    thousands separator (``12,5``, ``0,125``, ``1.800,5``); digit groups are accepted where
-    they cannot be decimals (``1.800.000``, ``1,800.5``, ``1 800``).  ``1.800`` and
-    ``1,800`` could be either 1800 or 1.8, so they are rejected rather than guessed.
-    """
-    raw = text
-    text = text.strip().replace("\u2212", "-")
-    if text.lstrip("+-").lower() in _NON_FINITE:
-        raise ValueError(f"must be a finite number, not {raw!r}")
-    if _AMBIGUOUS.fullmatch(text):
-        plain = text.lstrip("+-").replace(",", "").replace(".", "")
-        decimal = repr(float(text.lstrip("+-").replace(",", ".")))
-        raise ValueError(
-            f"{raw!r} is ambiguous: the separator may mark thousands or decimals; "
-            f"write {plain} or {decimal}"
-        )
-    if _PLAIN.fullmatch(text):
-        return float(text)
-    if _SPACE_GROUPS.fullmatch(text):
-        return float(re.sub(r"[ \u00a0\u202f\u2009]", "", text).replace(",", "."))
-    if _DOT_GROUPS.fullmatch(text):  # Danish: 1.800.000 or 1.800,5
-        return float(text.replace(".", "").replace(",", "."))
-    if _COMMA_GROUPS.fullmatch(text):  # English: 1,800,000 or 1,800.5
-        return float(text.replace(",", ""))
-    if _DECIMAL_COMMA.fullmatch(text):  # 12,5
-        return float(text.replace(",", "."))
-    raise ValueError(f"expected a number, not {raw!r}")
 
 
 # --------------------------------------------------------------------------- field shapes
@@ -368,8 +312,8 @@ def _scalar(shape: FieldShape, value: Any, where: Where, problems: Problems) -> 
         except (InputError, ValueError) as error:
             problems.add_error(error, where, shape.name)
             return _MISSING
-        except Exception:
-            pass
+        except (AttributeError, TypeError):
+            pass  # the validator needs the instance; the constructor runs it
     return value
 
 

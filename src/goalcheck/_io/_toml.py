@@ -15,15 +15,14 @@ import enum
 import math
 import os
 import re
-import tempfile
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import attrs
 
+from goalcheck._io._atomic import write_text
 from goalcheck._io._structure import field_shapes
-from goalcheck.model import Initiative, Plan, Target
+from goalcheck.model import Initiative, Plan, Target, check_plan
 from goalcheck.periods import Period
 
 __all__ = ["dump_plan", "dumps", "write_plan"]
@@ -49,22 +48,14 @@ def dump_plan(plan: Plan) -> str:
 def write_plan(plan: Plan, path: str | os.PathLike[str]) -> None:
     """Write :func:`dump_plan`'s TOML to *path* atomically.
 
-    The text goes to a temporary file in the same directory, which then replaces *path*
-    in one step (``os.replace``), so a reader never sees half a plan and a failed write
-    leaves the old file as it was.
+    The plan is checked first as :func:`goalcheck.load_plan` would check the file
+    (:func:`goalcheck.model.check_plan`), so a plan that could not be read back is never
+    written.  The write itself is :func:`goalcheck._io._atomic.write_text`'s: a reader never
+    sees half a plan, a failed write leaves the old file as it was, an existing file keeps
+    its permissions, and a symbolic link or device at *path* is refused.
     """
-    text = dump_plan(plan)
-    target = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    check_plan(plan)
+    write_text(path, dump_plan(plan))
 
 
 def _nested_initiative(obj: Any, name: str, parent: Any) -> bool:
