@@ -33,24 +33,69 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tomllib
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from goalcheck._io._read import read_toml
 from goalcheck._io._structure import KeyPath, Problems, build
 from goalcheck._vocabulary import FACTS
-from goalcheck.errors import GoalcheckError, Problem, RuleError, did_you_mean
+from goalcheck.errors import GoalcheckError, InputError, Problem, RuleError, did_you_mean
 from goalcheck.model import Target
 from goalcheck.periods import to_date
 from goalcheck.rules import RuleSet, load_rules
 
 __all__ = ["CaseResult", "RuleTestRun", "assert_rule_tests", "run_rule_tests"]
 
-_TOP_KEYS = ("rules", "as_of", "description", "cases")
-_CASE_KEYS = ("name", "facts", "target", "expect", "expect_rule", "parameters", "as_of")
+
+# --------------------------------------------------------------------------- the file's schema
+
+
+def _table(name: str) -> Any:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        if value is not None and not isinstance(value, dict):
+            raise ValueError(f"{name} must be a table, not {value!r}")
+
+    return check
+
+
+def _opt_date(value: dt.date | str | None) -> dt.date | None:
+    return None if value is None else to_date(value)
+
+
+def _some_cases(_instance: object, _attribute: object, value: tuple[Any, ...]) -> None:
+    if not value:
+        raise ValueError("needs at least one [[cases]] table")
+
+
+@attrs.frozen
+class CaseSpec:
+    """One ``[[cases]]`` table as written: facts or a target, and what is expected."""
+
+    expect: str
+    name: str | None = None
+    expect_rule: str | None = None
+    facts: dict[str, Any] | None = attrs.field(default=None, validator=_table("facts"))
+    target: dict[str, Any] | None = attrs.field(default=None, validator=_table("target"))
+    parameters: dict[str, Any] | None = attrs.field(default=None, validator=_table("parameters"))
+    as_of: dt.date | None = attrs.field(default=None, converter=_opt_date)
+
+    def __attrs_post_init__(self) -> None:
+        if self.facts is None and self.target is None:
+            raise ValueError("give `facts` or `target` (a case needs one of them)")
+        if self.facts is not None and self.target is not None:
+            raise ValueError("give either `facts` or `target`, not both")
+
+
+@attrs.frozen
+class RuleTestSpec:
+    """A rule test file as written: the rule set under test and its cases."""
+
+    rules: str
+    cases: tuple[CaseSpec, ...] = attrs.field(converter=tuple, validator=_some_cases)
+    as_of: dt.date | None = attrs.field(default=None, converter=_opt_date)
+    description: str = ""
 
 
 @attrs.frozen
@@ -100,33 +145,37 @@ def run_rule_tests(path: str | os.PathLike[str]) -> RuleTestRun:
     """
     shown = os.fspath(path)
     file = Path(path)
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise RuleError(Problem(f"not valid TOML: {error}", shown)) from None
-    problems: list[Problem] = []
-    _unknown(data, _TOP_KEYS, "", shown, problems)
-    reference = data.get("rules")
-    if not isinstance(reference, str):
-        raise RuleError(Problem("needs `rules`: a rule set name or path", shown, "rules"))
-    candidate = file.parent / reference
-    rs = load_rules(candidate if candidate.suffix == ".toml" else reference)
-    default_as_of = _date(data.get("as_of"), shown, "as_of", problems)
-    cases = data.get("cases")
-    if not isinstance(cases, list) or not cases:
-        problems.append(Problem("needs at least one [[cases]] table", shown, "cases"))
-        cases = []
-    prepared = []
-    for i, case in enumerate(cases):
-        where = f"cases[{i}]"
-        if not isinstance(case, dict):
-            problems.append(Problem("a case must be a table", shown, where))
-            continue
-        prepared.append(_prepare(case, where, rs, default_as_of, shown, problems))
-    if problems:
-        raise RuleError(problems)
+    data = read_toml(file, shown, error=RuleError)
+    problems = Problems(shown)
+    spec: RuleTestSpec | None = build(RuleTestSpec, data, KeyPath(), problems)
+    if spec is None:
+        reference = data.get("rules")
+        if not isinstance(reference, str) or "rules" in {
+            p.location for p in problems.found
+        }:  # without a rule set the cases cannot be checked further
+            raise RuleError(problems.found)
+        _load(file, shown, reference)  # its problems first, if it has any
+        raise RuleError(problems.found)
+    rs = _load(file, shown, spec.rules)
+    prepared = [
+        _prepare(case, KeyPath().item("cases", i), rs, spec.as_of, problems)
+        for i, case in enumerate(spec.cases)
+    ]
+    if problems.found:
+        raise RuleError(problems.found)
     results = tuple(_run(rs, case) for case in prepared if case is not None)
     return RuleTestRun(shown, rs.name, results)
+
+
+def _load(file: Path, shown: str, reference: str) -> RuleSet:
+    """The rule set *reference* names: a path relative to the test file, or a shipped name."""
+    candidate = file.parent / reference
+    try:
+        return load_rules(candidate if candidate.suffix == ".toml" else reference)
+    except InputError:
+        raise  # located in the rule file itself
+    except GoalcheckError as error:
+        raise RuleError(Problem(str(error), shown, "rules")) from None
 
 
 def assert_rule_tests(path: str | os.PathLike[str]) -> RuleTestRun:
@@ -149,85 +198,53 @@ class _Case:
 
 
 def _prepare(
-    case: dict[str, Any],
-    where: str,
+    spec: CaseSpec,
+    where: KeyPath,
     rs: RuleSet,
     default_as_of: dt.date | None,
-    file: str,
-    problems: list[Problem],
+    problems: Problems,
 ) -> _Case | None:
-    before = len(problems)
-    _unknown(case, _CASE_KEYS, where + ".", file, problems)
-    name = str(case.get("name", where))
-    expect = case.get("expect")
-    statuses = [status.id for status in rs.statuses]
-    if expect not in statuses:
-        problems.append(
-            Problem(
-                f"expect must be one of {', '.join(statuses)}, not {expect!r}"
-                + did_you_mean(str(expect), statuses),
-                file,
-                f"{where}.expect",
+    """The case, checked against the rule set (statuses, rules, parameters, facts)."""
+    before = len(problems.found)
+    name = spec.name if spec.name is not None else str(where.whole)
+    _check_expectations(spec, where, rs, problems)
+    parameters = spec.parameters or {}
+    try:
+        rs.bind(**parameters)
+    except GoalcheckError as error:
+        problems.add(str(error), where.key("parameters"))
+    for key in spec.facts or {}:
+        if key not in FACTS:
+            problems.add(
+                f"unknown fact {key!r}" + did_you_mean(key, FACTS), f"{where.key('facts')}.{key}"
             )
-        )
-    expect_rule = case.get("expect_rule")
-    rule_ids = [rule.id for rule in rs.rules]
-    if expect_rule is not None and expect_rule not in rule_ids:
-        problems.append(
-            Problem(
-                f"no rule {expect_rule!r} in {rs.name}" + did_you_mean(str(expect_rule), rule_ids),
-                file,
-                f"{where}.expect_rule",
-            )
-        )
-    parameters = case.get("parameters", {})
-    if not isinstance(parameters, dict):
-        problems.append(Problem("parameters must be a table", file, f"{where}.parameters"))
-        parameters = {}
-    else:
-        try:
-            rs.bind(**parameters)
-        except GoalcheckError as error:
-            problems.append(Problem(str(error), file, f"{where}.parameters"))
-    facts = case.get("facts")
-    target_table = case.get("target")
-    if (facts is None) == (target_table is None):
-        problems.append(Problem("give either `facts` or `target`, not both", file, where))
+    as_of = spec.as_of or default_as_of
     target: Target | None = None
-    if facts is not None:
-        if not isinstance(facts, dict):
-            problems.append(Problem("facts must be a table", file, f"{where}.facts"))
-        else:
-            for key in facts:
-                if key not in FACTS:
-                    problems.append(
-                        Problem(
-                            f"unknown fact {key!r}" + did_you_mean(key, FACTS),
-                            file,
-                            f"{where}.facts.{key}",
-                        )
-                    )
-    as_of = _date(case.get("as_of"), file, f"{where}.as_of", problems) or default_as_of
-    if target_table is not None:
-        target = _target(target_table, name, file, f"{where}.target", problems)
+    if spec.target is not None:
+        # the plan loader's own builder: the same keys, checks and key paths as a plan file
+        target = build(Target, {"id": name, **spec.target}, where.table("target"), problems)
         if as_of is None:
-            problems.append(Problem("a target case needs as_of (here or at the top)", file, where))
-    if len(problems) > before:
+            problems.add("a target case needs as_of (here or at the top)", where.whole)
+    if len(problems.found) > before:
         return None
-    return _Case(name, str(expect), expect_rule, parameters, facts, target, as_of)
+    return _Case(name, spec.expect, spec.expect_rule, parameters, spec.facts, target, as_of)
 
 
-def _target(
-    table: object, name: str, file: str, where: str, problems: list[Problem]
-) -> Target | None:
-    if not isinstance(table, dict):
-        problems.append(Problem("target must be a table", file, where))
-        return None
-    # the plan loader's own builder: the same keys, checks and key paths as a plan file
-    found = Problems(file)
-    target: Target | None = build(Target, {"id": name, **table}, KeyPath(where), found)
-    problems.extend(found.found)
-    return target
+def _check_expectations(spec: CaseSpec, where: KeyPath, rs: RuleSet, problems: Problems) -> None:
+    statuses = [status.id for status in rs.statuses]
+    if spec.expect not in statuses:
+        problems.add(
+            f"expect must be one of {', '.join(statuses)}, not {spec.expect!r}"
+            + did_you_mean(spec.expect, statuses),
+            where.key("expect"),
+        )
+    rule_ids = [rule.id for rule in rs.rules]
+    if spec.expect_rule is not None and spec.expect_rule not in rule_ids:
+        problems.add(
+            f"no rule {spec.expect_rule!r} in {rs.name}"
+            + did_you_mean(spec.expect_rule, rule_ids),
+            where.key("expect_rule"),
+        )
 
 
 def _run(rs: RuleSet, case: _Case) -> CaseResult:
@@ -249,32 +266,12 @@ def _run(rs: RuleSet, case: _Case) -> CaseResult:
             got, rule = result.status, result.rule
     except GoalcheckError as error:
         return CaseResult(case.name, False, case.expect, None, None, f"error: {error}")
+    except (ValueError, ArithmeticError) as error:  # e.g. a date past year 9999: this case fails
+        message = f"error: {type(error).__name__}: {error}"
+        return CaseResult(case.name, False, case.expect, None, None, message)
     problems = []
     if got != case.expect:
         problems.append(f"expected {case.expect}, got {got} (rule {rule})")
     elif case.expect_rule is not None and rule != case.expect_rule:
         problems.append(f"expected rule {case.expect_rule}, got rule {rule}")
     return CaseResult(case.name, not problems, case.expect, got, rule, "; ".join(problems))
-
-
-def _date(value: object, file: str, where: str, problems: list[Problem]) -> dt.date | None:
-    if value is None:
-        return None
-    if not isinstance(value, dt.date | str):
-        problems.append(Problem(f"expected a date, not {value!r}", file, where))
-        return None
-    try:
-        return to_date(value)
-    except GoalcheckError as error:
-        problems.append(Problem(str(error), file, where))
-        return None
-
-
-def _unknown(
-    table: Mapping[str, Any], allowed: tuple[str, ...], prefix: str, file: str, out: list[Problem]
-) -> None:
-    for key in table:
-        if key not in allowed:
-            out.append(
-                Problem(f"unknown key {key!r}" + did_you_mean(key, allowed), file, prefix + key)
-            )

@@ -334,20 +334,7 @@ def _coerce(kind: Any, value: Any) -> Any:
             raise _Bad(f"expected true or false, not {_describe(value)}")
         return value
     if kind is int or kind is float:
-        if isinstance(value, str):
-            try:
-                number = parse_number(value)
-            except ValueError as error:
-                raise _Bad(str(error)) from None
-        elif isinstance(value, bool) or not isinstance(value, int | float):
-            raise _Bad(f"expected a number, not {_describe(value)}")
-        else:
-            number = value
-        if kind is int:
-            if isinstance(number, float) and not number.is_integer():
-                raise _Bad(f"expected a whole number, not {_describe(value)}")
-            return int(number)
-        return number
+        return _number(kind, value)
     if kind is dt.date:
         if isinstance(value, dt.time) or not isinstance(value, dt.date | str):
             raise _Bad(f"expected a date or a period phrase, not {_describe(value)}")
@@ -357,6 +344,24 @@ def _coerce(kind: Any, value: Any) -> Any:
             raise _Bad(f"expected a string, not {_describe(value)}")
         return value
     return value
+
+
+def _number(kind: type, value: Any) -> Any:
+    """A number field's value: a number, or a string read by :func:`parse_number`."""
+    if isinstance(value, str):
+        try:
+            number: Any = parse_number(value)
+        except ValueError as error:
+            raise _Bad(str(error)) from None
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise _Bad(f"expected a number, not {_describe(value)}")
+    else:
+        number = value
+    if kind is int:
+        if isinstance(number, float) and not number.is_integer():
+            raise _Bad(f"expected a whole number, not {_describe(value)}")
+        return int(number)
+    return number
 
 
 def _describe(value: Any) -> str:
