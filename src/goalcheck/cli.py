@@ -1,28 +1,40 @@
 """The ``goalcheck`` command: argparse wiring over the library, with no logic of its own.
 
 Exit status: 0 success, 1 when a ``--fail-on`` status occurs (or lint finds problems, or a
-rule test fails), 2 on bad input or usage.  Every error is one line on stderr,
-``error: FILE:LOCATION: message``, never a Python traceback (set ``GOALCHECK_DEBUG=1`` to see
-one when reporting a bug).
+rule test fails), 2 on bad input or usage.  Every problem is one line on stderr,
+``error: FILE:LOCATION: message``, sorted by file and location, at most
+:data:`MAX_PROBLEMS` of them and then ``error: … and N more``; never a Python traceback
+(set ``GOALCHECK_DEBUG=1`` to see one when reporting a bug).  Warnings (such as a CSV file
+read as cp1252) are ``warning:`` lines.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib
 import os
+import re
+import shutil
 import sys
-from collections.abc import Callable, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from goalcheck.errors import GoalcheckError, did_you_mean
+from goalcheck.errors import GoalcheckError, InputError, OptionError, Problem
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from goalcheck.model import Plan
+    from goalcheck.report import Report
+
+__all__ = ["MAX_PROBLEMS", "main"]
+
+#: How many problems the command line prints before "… and N more".
+MAX_PROBLEMS = 50
 
 _DEMO = "beskaeftigelsesaftale-2009"
 _DEMO_AS_OF = "2009-09-30"
+_DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t"}
 
 
 class _UsageError(Exception):
@@ -52,7 +64,18 @@ def _as_of(text: str | None) -> dt.date | None:
     try:
         return to_date(text, side="end")
     except PeriodError as error:
-        raise GoalcheckError(f"--as-of: {error}") from None
+        raise OptionError(f"--as-of: {error}") from None
+
+
+def _param_value(text: str) -> object:
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
 
 
 def _params(pairs: Sequence[str]) -> dict[str, object]:
@@ -61,19 +84,7 @@ def _params(pairs: Sequence[str]) -> dict[str, object]:
         name, sep, raw = pair.partition("=")
         if not sep or not name.strip():
             raise _UsageError(f"--param takes NAME=VALUE, not {pair!r}")
-        text = raw.strip()
-        value: object
-        if text.lower() in ("true", "false"):
-            value = text.lower() == "true"
-        else:
-            try:
-                value = int(text)
-            except ValueError:
-                try:
-                    value = float(text)
-                except ValueError:
-                    value = text
-        params[name.strip()] = value
+        params[name.strip()] = _param_value(raw.strip())
     return params
 
 
@@ -81,75 +92,23 @@ def _statuses(values: Sequence[str] | None) -> list[str]:
     return [s.strip() for v in values or () for s in v.split(",") if s.strip()]
 
 
-def _load_plan(path: str) -> Any:
+def _input_options(args: argparse.Namespace) -> dict[str, Any]:
+    return {"decimal": args.decimal, "encoding": args.encoding, "title": args.title}
+
+
+def _load(args: argparse.Namespace) -> Plan:
+    """The plan the command line names: PLAN, or --targets (and --measurements)."""
     import goalcheck
 
-    load = getattr(goalcheck, "load_plan", None)
-    if load is None:  # pragma: no cover - until the loaders are exported
-        load = importlib.import_module("goalcheck._io").load_plan
-    if not Path(path).exists():
-        raise FileNotFoundError(2, "no such file or directory", path)
-    return load(path)
-
-
-def _load_csv(targets: str, measurements: str | None) -> Any:
-    import goalcheck
-
-    load = getattr(goalcheck, "load_csv", None)
-    if load is None:  # pragma: no cover - until the loaders are exported
-        load = importlib.import_module("goalcheck._io").load_csv
-    for path in (targets, measurements):
-        if path is not None and not Path(path).exists():
-            raise FileNotFoundError(2, "no such file or directory", path)
-    return load(targets, measurements)
-
-
-def _stdout_is_color_terminal() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def _emit(args: argparse.Namespace, text: str) -> None:
-    if args.output and args.output != "-":
-        from goalcheck.output import write_text
-
-        write_text(args.output, text)
-    else:
-        sys.stdout.write(text)
-
-
-def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Any]) -> int:
-    """Load, evaluate and render under one progress line (erased before any output)."""
-    from goalcheck._export.progress import progress
-    from goalcheck.engine import evaluate
-    from goalcheck.output import format_for_path, render
-    from goalcheck.rules import load_rules
-
-    as_of = _as_of(args.as_of)
-    params = _params(args.param)
-    fail_on = _statuses(args.fail_on)
-    wanted = _statuses(args.status)
-    output = args.output if args.output != "-" else None
-    fmt = args.format or (format_for_path(output) if output else None) or "table"
-    color = fmt == "table" and not output and _stdout_is_color_terminal()
-    with progress("evaluating"):
-        rs = load_rules(args.rules)
-        plan = load()
-        report = evaluate(plan, as_of, rules=rs, **params)
-        for option, statuses in (("--status", wanted), ("--fail-on", fail_on)):
-            for status in statuses:
-                if status not in report.statuses:
-                    known = ", ".join(report.statuses)
-                    raise GoalcheckError(
-                        f"{option}: unknown status {status!r}; the rule set {rs.name!r} has "
-                        f"{known}" + did_you_mean(status, report.statuses)
-                    )
-        shown = report.filter(*wanted) if wanted else report
-        text = render(shown, fmt, args.lang, plan=plan, color=color)
-    _emit(args, text)
-    return 1 if any(r.status in fail_on for r in report) else 0
-
-
-# -- commands ----------------------------------------------------------------------------------
+    if args.plan and (args.targets or args.measurements):
+        raise _UsageError("give either PLAN or --targets/--measurements, not both")
+    if args.plan:
+        return goalcheck.load_plan(args.plan, **_input_options(args))
+    if not args.targets:
+        if args.measurements:
+            raise _UsageError("--measurements needs --targets")
+        raise _UsageError("give a PLAN file or directory, or --targets T.csv")
+    return goalcheck.load_csv(args.targets, args.measurements, **_input_options(args))
 
 
 def _reclaim_plan(args: argparse.Namespace) -> None:
@@ -157,63 +116,158 @@ def _reclaim_plan(args: argparse.Namespace) -> None:
     if args.plan or args.targets:
         return
     for option in ("status", "fail_on"):
-        values = getattr(args, option)
+        values = getattr(args, option, None)
         if values and len(values) > 1 and Path(values[-1]).exists():
             args.plan = values.pop()
             return
 
 
+# -- output ------------------------------------------------------------------------------------
+
+
+def _format(args: argparse.Namespace) -> str:
+    """The output format: --format, else the --output suffix's, else table.
+
+    A suffix that says another format than --format, or a suffix goalcheck does not know
+    without --format, is refused rather than writing (say) a text table into a .xlsx file.
+    """
+    from goalcheck.output import format_for_path
+
+    output = args.output if args.output != "-" else None
+    if output is None:
+        return args.format or "table"
+    suffix = Path(output).suffix
+    implied = format_for_path(output)
+    if args.format and implied and implied != args.format:
+        raise OptionError(
+            f"--output {output}: the suffix {suffix} means {implied}, but --format is "
+            f"{args.format}; change one of them"
+        )
+    if not args.format and implied is None:
+        raise OptionError(
+            f"--output {output}: cannot tell the format from the suffix {suffix or '(none)'}; "
+            "give --format, or a suffix such as .html, .json, .csv, .md, .txt or .xlsx"
+        )
+    return str(args.format or implied)
+
+
+def _stdout_is_color_terminal() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def _render(args: argparse.Namespace, report: Report, plan: Plan, fmt: str) -> str | bytes:
+    from goalcheck.output import render, render_bytes
+
+    to_terminal = not args.output or args.output == "-"
+    options: dict[str, Any] = {"plan": plan}
+    if fmt == "table" and to_terminal and sys.stdout.isatty():
+        options["width"] = shutil.get_terminal_size((80, 24)).columns
+    if fmt == "table" and to_terminal:
+        options["color"] = _stdout_is_color_terminal()
+    if fmt == "csv":
+        options.update(_csv_options(args))
+    if fmt == "xlsx":
+        if to_terminal:
+            raise OptionError("--format xlsx writes a workbook: give --output FILE.xlsx")
+        return render_bytes(report, fmt, args.lang, **options)
+    return render(report, fmt, args.lang, **options)
+
+
+def _csv_options(args: argparse.Namespace) -> dict[str, Any]:
+    options: dict[str, Any] = {"bom": args.bom}
+    if args.decimal is not None:
+        options["decimal"] = args.decimal
+    if args.delimiter is not None:
+        if args.delimiter not in _DELIMITERS:
+            raise OptionError(f"--delimiter must be ',', ';' or tab, not {args.delimiter!r}")
+        options["delimiter"] = _DELIMITERS[args.delimiter]
+    elif args.decimal == ",":
+        options["delimiter"] = ";"  # a decimal comma cannot share the separator
+    return options
+
+
+def _emit(args: argparse.Namespace, data: str | bytes) -> None:
+    if args.output and args.output != "-":
+        from goalcheck._io._atomic import write_text
+
+        write_text(args.output, data)
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
+
+
+def _check_statuses(report: Report, wanted: Iterable[tuple[str, list[str]]]) -> None:
+    """Unknown --status/--fail-on names, as the report's own filter words them."""
+    for option, statuses in wanted:
+        try:
+            report.filter(*statuses)
+        except GoalcheckError as error:
+            raise OptionError(f"{option}: {error}") from None
+
+
+def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Plan]) -> int:
+    """Load, evaluate and render under one progress line (erased before any output)."""
+    from goalcheck._progress import progress
+    from goalcheck.engine import evaluate
+    from goalcheck.rules import load_rules
+
+    as_of = _as_of(args.as_of)
+    params = _params(args.param)
+    fail_on = _statuses(args.fail_on)
+    wanted = _statuses(args.status)
+    fmt = _format(args)
+    with progress("evaluating"):
+        rs = load_rules(args.rules)
+        plan = load()
+        report = evaluate(plan, as_of, rules=rs, **params)
+        _check_statuses(report, (("--status", wanted), ("--fail-on", fail_on)))
+        if getattr(args, "compare_to", None):
+            from goalcheck.output import compare_to
+
+            report = compare_to(report, args.compare_to, plan, rs, **params)
+        shown = report.filter(*wanted) if wanted else report
+        data = _render(args, shown, plan, fmt)
+    _emit(args, data)
+    return 1 if any(r.status in fail_on for r in report) else 0
+
+
+# -- commands ----------------------------------------------------------------------------------
+
+
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     _reclaim_plan(args)
-    if args.plan and (args.targets or args.measurements):
-        raise _UsageError("give either PLAN or --targets/--measurements, not both")
-    if args.plan:
-        return _evaluate_and_emit(args, lambda: _load_plan(args.plan))
-    if not args.targets:
-        if args.measurements:
-            raise _UsageError("--measurements needs --targets")
-        raise _UsageError("give a PLAN file or directory, or --targets T.csv")
-    return _evaluate_and_emit(args, lambda: _load_csv(args.targets, args.measurements))
+    return _evaluate_and_emit(args, lambda: _load(args))
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    import goalcheck
     from goalcheck._resources import examples_dir
 
     path = examples_dir() / _DEMO
     if args.as_of is None:
         args.as_of = _DEMO_AS_OF
-    return _evaluate_and_emit(args, lambda: _load_plan(str(path)))
+    return _evaluate_and_emit(args, lambda: goalcheck.load_plan(path, title=args.title))
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
     from goalcheck.errors import TargetNotFoundError
     from goalcheck.output import explain
 
-    plan = _load_plan(args.plan)
+    plan = _load(args)
     try:
         text = explain(
-            plan,
-            args.target_id,
-            _as_of(args.as_of),
-            args.rules,
-            args.lang,
-            **_params(args.param),
+            plan, args.target_id, _as_of(args.as_of), args.rules, args.lang, **_params(args.param)
         )
     except TargetNotFoundError as error:
-        raise GoalcheckError(f"{args.plan}: {error}") from None
+        raise TargetNotFoundError(f"{args.plan or args.targets}: {error}") from None
     sys.stdout.write(text)
     return 0
 
 
-def _lazy(module: str, function: str, command: str) -> Callable[..., Any]:
-    try:
-        return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
-    except (ImportError, AttributeError):
-        raise GoalcheckError(f"'goalcheck {command}' is not available in this version") from None
-
-
 def _cmd_lint(args: argparse.Namespace) -> int:
-    lint_rules = _lazy("goalcheck.lint", "lint_rules", "lint")
+    from goalcheck.lint import lint_rules
+
     findings = list(lint_rules(args.rules_file))
     for finding in findings:
         print(finding)
@@ -223,17 +277,11 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_test(args: argparse.Namespace) -> int:
-    run_rule_tests = _lazy("goalcheck.ruletest", "run_rule_tests", "test")
-    outcome = run_rule_tests(args.test_file)
-    report = getattr(outcome, "report", None)
-    if callable(report):
-        text = str(report())
-        print(text)
-    failed = int(getattr(outcome, "failed", 0) if not isinstance(outcome, int) else outcome)
-    passed = getattr(outcome, "passed", None)
-    if passed is not None and not callable(report):
-        print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    from goalcheck.ruletest import run_rule_tests
+
+    run = run_rule_tests(args.test_file)
+    print(run.report())
+    return 1 if run.failed else 0
 
 
 def _cmd_rules(args: argparse.Namespace) -> int:
@@ -260,9 +308,23 @@ def _cmd_period(args: argparse.Namespace) -> int:
 # -- the parser ------------------------------------------------------------------------------
 
 
-def _add_report_options(p: argparse.ArgumentParser, *, as_of_help: str) -> None:
-    from goalcheck.output import FORMATS
+def _add_input_options(p: argparse.ArgumentParser, *, plan: bool = True) -> None:
+    if plan:
+        p.add_argument("--targets", metavar="T.csv", help="targets CSV or workbook")
+        p.add_argument("--measurements", metavar="M.csv", help="measurements CSV or workbook")
+    p.add_argument(
+        "--decimal",
+        choices=(".", ","),
+        help="the decimal mark of spreadsheet numbers (default: read from each file); "
+        "also used for --format csv",
+    )
+    p.add_argument(
+        "--encoding", metavar="NAME", help="CSV text encoding (default: UTF-8, else cp1252)"
+    )
+    p.add_argument("--title", metavar="TEXT", help="the plan's title in reports (for CSV)")
 
+
+def _add_rule_options(p: argparse.ArgumentParser, *, as_of_help: str) -> None:
     p.add_argument("--as-of", metavar="DATE", help=as_of_help)
     p.add_argument(
         "--rules",
@@ -275,28 +337,28 @@ def _add_report_options(p: argparse.ArgumentParser, *, as_of_help: str) -> None:
         metavar="NAME=VALUE",
         action="append",
         default=[],
-        help="override a rule-set parameter, e.g. tolerance=0.8 (repeatable)",
+        help="override a rule-set parameter, e.g. pace_tolerance=0.8 (repeatable)",
     )
+    p.add_argument("--lang", choices=("en", "da"), default="en", help="language (default: en)")
+
+
+def _add_report_options(p: argparse.ArgumentParser, *, as_of_help: str) -> None:
+    from goalcheck.output import FORMATS
+
+    _add_rule_options(p, as_of_help=as_of_help)
     p.add_argument(
         "--format",
         choices=FORMATS,
         help="output format (default: from the --output suffix, else table)",
     )
-    p.add_argument("--lang", choices=("en", "da"), default="en", help="language (default: en)")
-    p.add_argument(
-        "--status",
-        metavar="STATUS",
-        nargs="+",
-        action="extend",
-        help="show only targets with these statuses (repeatable, or comma-separated)",
-    )
-    p.add_argument(
-        "--fail-on",
-        metavar="STATUS",
-        nargs="+",
-        action="extend",
-        help="exit 1 when any target has one of these statuses (for pipelines)",
-    )
+    for name, what in (("--status", "show only"), ("--fail-on", "exit 1 when any target has")):
+        p.add_argument(
+            name,
+            metavar="STATUS",
+            nargs="+",
+            action="extend",
+            help=f"{what} targets with these statuses (repeatable, or comma-separated)",
+        )
     p.add_argument(
         "--output",
         "-o",
@@ -304,6 +366,35 @@ def _add_report_options(p: argparse.ArgumentParser, *, as_of_help: str) -> None:
         help="write to FILE atomically instead of stdout (no partial file on error); "
         "'-' is stdout",
     )
+    p.add_argument("--delimiter", metavar="SEP", help="CSV output separator: ',', ';' or tab")
+    p.add_argument("--bom", action="store_true", help="CSV output starts with a BOM (for Excel)")
+    p.add_argument(
+        "--compare-to",
+        metavar="DATE_OR_JSON",
+        help="show the change since an earlier date, or since a JSON report file",
+    )
+
+
+def _commands(sub: Any) -> Callable[[str, str, str], argparse.ArgumentParser]:
+    def command(name: str, help: str, epilog: str) -> argparse.ArgumentParser:
+        return sub.add_parser(  # type: ignore[no-any-return]
+            name,
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            epilog="example:\n" + epilog,
+            formatter_class=_formatter,
+        )
+
+    return command
+
+
+_EVALUATE_EXAMPLES = (
+    "  goalcheck evaluate examples/beskaeftigelsesaftale-2009 --as-of 2009-09-30\n"
+    "  goalcheck evaluate --targets targets.csv --measurements measurements.csv \\\n"
+    "      --format html --lang da --output status.html\n"
+    "  goalcheck evaluate plan.xlsx --decimal , --format xlsx -o status.xlsx\n"
+    "  goalcheck evaluate plan.toml --fail-on at_risk --format json -o report.json"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -320,41 +411,28 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"goalcheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    command = _commands(sub)
 
-    def command(name: str, help: str, epilog: str) -> argparse.ArgumentParser:
-        return sub.add_parser(
-            name,
-            help=help,
-            description=help[0].upper() + help[1:] + ".",
-            epilog="example:\n" + epilog,
-            formatter_class=_formatter,
-        )
-
-    p = command(
-        "evaluate",
-        "evaluate a plan (TOML file or directory) or a spreadsheet export (CSV)",
-        "  goalcheck evaluate examples/beskaeftigelsesaftale-2009 --as-of 2009-09-30\n"
-        "  goalcheck evaluate --targets targets.csv --measurements measurements.csv \\\n"
-        "      --format html --lang da --output status.html\n"
-        "  goalcheck evaluate plan.toml --fail-on at_risk --format json -o report.json",
+    p = command("evaluate", "evaluate a plan (TOML, CSV or workbook)", _EVALUATE_EXAMPLES)
+    p.add_argument(
+        "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
     )
-    p.add_argument("plan", nargs="?", metavar="PLAN", help="plan TOML file or directory")
-    p.add_argument("--targets", metavar="T.csv", help="targets CSV (the CSV interchange)")
-    p.add_argument("--measurements", metavar="M.csv", help="measurements CSV")
+    _add_input_options(p)
     _add_report_options(p, as_of_help="evaluation date or period phrase (default: the plan's)")
     p.set_defaults(func=_cmd_evaluate)
 
     p = command(
         "explain",
         "show one target's facts, every rule's outcome in order, and the verdict",
-        "  goalcheck explain examples/beskaeftigelsesaftale-2009 1.4 --as-of 2009-09-30",
+        "  goalcheck explain examples/beskaeftigelsesaftale-2009 1.4 --as-of 2009-09-30\n"
+        "  goalcheck explain --targets targets.csv --measurements measurements.csv A7",
     )
-    p.add_argument("plan", metavar="PLAN", help="plan TOML file or directory")
+    p.add_argument(
+        "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
+    )
     p.add_argument("target_id", metavar="TARGET_ID", help="the target's id, e.g. 1.4")
-    p.add_argument("--as-of", metavar="DATE", help="evaluation date (default: the plan's)")
-    p.add_argument("--rules", metavar="NAME_OR_FILE", default="default", help="rule set")
-    p.add_argument("--param", metavar="NAME=VALUE", action="append", default=[])
-    p.add_argument("--lang", choices=("en", "da"), default="en", help="language (default: en)")
+    _add_input_options(p)
+    _add_rule_options(p, as_of_help="evaluation date (default: the plan's)")
     p.set_defaults(func=_cmd_explain)
 
     p = command(
@@ -368,13 +446,14 @@ def _parser() -> argparse.ArgumentParser:
     p = command(
         "test",
         "run a rule set's test cases (given facts or targets, expected status)",
-        "  goalcheck test rules/default.tests.toml",
+        "  goalcheck test rules/tests/default.toml",
     )
     p.add_argument("test_file", metavar="RULES_TEST_FILE")
     p.set_defaults(func=_cmd_test)
 
-    p = command("rules", "list the shipped rule sets", "  goalcheck rules")
-    p.set_defaults(func=_cmd_rules)
+    command("rules", "list the shipped rule sets", "  goalcheck rules").set_defaults(
+        func=_cmd_rules
+    )
 
     p = command(
         "period",
@@ -391,8 +470,28 @@ def _parser() -> argparse.ArgumentParser:
         "  goalcheck demo\n  goalcheck demo --lang da --format html --output demo.html",
     )
     _add_report_options(p, as_of_help=f"evaluation date (default: {_DEMO_AS_OF})")
-    p.set_defaults(func=_cmd_demo)
+    p.add_argument("--title", metavar="TEXT", help="the report's title")
+    p.set_defaults(func=_cmd_demo, decimal=None)
     return parser
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Sort key that puts ``row 9`` before ``row 10`` and ``cases[2]`` before ``cases[10]``."""
+    return tuple(int(part) if part.isdigit() else part for part in _NUMBER.split(text))
+
+
+def problem_lines(problems: Sequence[Problem], limit: int = MAX_PROBLEMS) -> list[str]:
+    """The lines the command line prints for *problems*: sorted, at most *limit*, then a count."""
+    ordered = sorted(problems, key=lambda p: (_natural(p.file or ""), _natural(p.location or "")))
+    lines = [str(problem) for problem in ordered[:limit]]
+    if len(ordered) > limit:
+        lines.append(f"… and {len(ordered) - limit} more")
+    return lines
 
 
 def _oserror(error: OSError) -> str:
@@ -402,43 +501,64 @@ def _oserror(error: OSError) -> str:
     return reason
 
 
+def _error_lines(error: BaseException) -> list[str]:
+    """What to print after ``error:`` for an exception main() catches."""
+    if isinstance(error, _UsageError):
+        return [f"usage: {error}"]
+    if isinstance(error, InputError):
+        return problem_lines(error.problems)
+    if isinstance(error, GoalcheckError):
+        return [str(error)]
+    if isinstance(error, OSError):
+        return [_oserror(error)]
+    if isinstance(error, UnicodeEncodeError):
+        bad = error.object[error.start : error.end]
+        return [
+            f"the terminal's encoding ({error.encoding}) cannot show {bad!r}: "
+            "write to a file with --output, or set PYTHONIOENCODING=utf-8"
+        ]
+    return [f"internal error, please report it: {type(error).__name__}: {error}"]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status instead of exiting."""
+    from goalcheck._io._read import InputWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        try:
+            return _run(argv)
+        finally:
+            for warning in caught:
+                sys.stderr.write(f"warning: {' '.join(str(warning.message).split())}\n")
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
-        parser = _parser()
-        args = parser.parse_args(argv)
+        args = _parser().parse_args(argv)
         if getattr(args, "func", None) is None:
             commands = "evaluate, explain, lint, test, rules, period, demo"
             raise _UsageError(f"a command is required: {commands} (see 'goalcheck --help')")
         return int(args.func(args))
     except SystemExit as stop:  # --help and --version
         return stop.code if isinstance(stop.code, int) else 0
-    except _UsageError as error:
-        _fail(f"usage: {error}")
-    except GoalcheckError as error:
-        _fail(str(error))
-    except OSError as error:
-        _fail(_oserror(error))
-    except UnicodeEncodeError as error:
-        bad = error.object[error.start : error.end]
-        _fail(
-            f"the terminal's encoding ({error.encoding}) cannot show {bad!r}: "
-            "write to a file with --output, or set PYTHONIOENCODING=utf-8"
-        )
-    except UnicodeDecodeError as error:
-        _fail(f"not UTF-8 text: {error.reason} at byte {error.start}")
     except KeyboardInterrupt:
         sys.stderr.write("\n")
         return 130
+    except BrokenPipeError:
+        return 1
+    except (_UsageError, GoalcheckError, OSError, UnicodeEncodeError) as error:
+        _fail(_error_lines(error))
     except Exception as error:
         if os.environ.get("GOALCHECK_DEBUG"):
             raise
-        _fail(f"internal error, please report it: {type(error).__name__}: {error}")
+        _fail(_error_lines(error))
     return 2
 
 
-def _fail(message: str) -> None:
-    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+def _fail(lines: Iterable[str]) -> None:
+    for line in lines:
+        sys.stderr.write(f"error: {' '.join(line.split())}\n")
 
 
 if __name__ == "__main__":  # pragma: no cover
