@@ -14,7 +14,7 @@ import datetime as dt
 import enum
 import math
 import weakref
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -162,6 +162,30 @@ def _to_float(value: object) -> float:
         return to_float(value)
     except ValueError as error:
         raise PlanError(str(error)) from None
+
+
+def _param_value(name: str, value: object) -> float | bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    try:
+        number = _to_float(value)
+    except PlanError:
+        number = math.nan
+    if not math.isfinite(number):
+        message = f"a parameter is a number or true/false, not {value!r}"
+        raise PlanError(Problem(message, None, f"params.{name}"))
+    return number
+
+
+def _params(value: object) -> dict[str, float | bool]:
+    """A target's own parameters: names to numbers or true/false (``None``: none)."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise PlanError(Problem(f"params must be a table, not {value!r}", None, "params"))
+    return {str(name): _param_value(str(name), v) for name, v in value.items()}
 
 
 def _start_date(value: dt.date | str | None) -> dt.date | None:
@@ -386,6 +410,13 @@ class Target:
     reported_text: str | None = None
     tags: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     area: str | None = None  # the action area of a plan-level target (an area's resultatmål)
+    # a natural limit of the metric (100 for a share that cannot exceed 100 %): Open SDG scales
+    # a direction-only target's thresholds by how close the baseline is to it
+    limit: float | None = attrs.field(
+        default=None, converter=_opt_float, validator=_finite("limit")
+    )
+    # rule-set parameters this target overrides for itself (checked when evaluated)
+    params: dict[str, float | bool] = attrs.field(factory=dict, converter=_params, hash=False)
 
     def __attrs_post_init__(self) -> None:
         _check_target(self)
