@@ -132,6 +132,12 @@ def _value(value: Any, *, inline: bool, skip: Skip, owner: Any) -> str:
         return "{ " + ", ".join(pairs) + " }" if pairs else "{}"
     if isinstance(value, tuple | list):
         return "[" + ", ".join(_value(v, inline=True, skip=skip, owner=owner) for v in value) + "]"
+    if isinstance(value, dict):  # Target.params
+        pairs = [
+            f"{_key(str(k))} = {_value(v, inline=True, skip=skip, owner=owner)}"
+            for k, v in value.items()
+        ]
+        return "{ " + ", ".join(pairs) + " }" if pairs else "{}"
     raise TypeError(f"cannot write a {type(value).__name__} as TOML")
 
 
