@@ -351,11 +351,25 @@ def _yearly_span(target: Target, m: Measurement, far: dt.date) -> tuple[dt.date,
         return (m.date, a.shift(m.date, -1))  # empty: that year is never judged
     if target.deadline is None:
         return (m.date, dt.date(m.date.year, 12, 31))
-    if m.date.year > target.deadline.year:
-        return (m.date, a.shift(m.date, -1))
-    if m.date.year == target.deadline.year:
+    if m.date.year >= target.deadline.year:  # after the deadline the last year is judged
         return (m.date, a.shift(max(far, m.date), 365))
     return (m.date, dt.date(m.date.year, 12, 31))
+
+
+def _forecast_span(target: Target, m: Measurement) -> list[tuple[dt.date, dt.date]]:
+    """A forecast is in force from when it was made until it is due, before the deadline."""
+    if target.checkpoints:
+        return []  # the deadline in force moves from checkpoint to checkpoint: use the actuals
+    lo = m.made_on or a.shift(m.date, -365)
+    if target.recurrence is not None:  # due within the year judged, by its 31 December
+        if target.deadline is not None and m.date.year > target.deadline.year:
+            return []
+        if target.start is not None and m.date.year < target.start.year:
+            return [(lo, m.date)]  # before its first year, the first year is judged
+        return [(max(lo, dt.date(m.date.year, 1, 1)), m.date)]
+    if target.deadline is not None and m.date > target.deadline:
+        return []
+    return [(lo, m.date)]
 
 
 def data_spans(target: Target) -> list[tuple[dt.date, dt.date]]:
@@ -364,8 +378,7 @@ def data_spans(target: Target) -> list[tuple[dt.date, dt.date]]:
     spans: list[tuple[dt.date, dt.date]] = []
     for m in target.measurements:
         if m.kind is MeasurementKind.FORECAST:
-            if target.deadline is None or m.date <= target.deadline:
-                spans.append((m.made_on or a.shift(m.date, -365), m.date))
+            spans.extend(_forecast_span(target, m))
         elif target.recurrence is not None:
             spans.append(_yearly_span(target, m, far))
         elif _counts_from(target, m):
@@ -373,11 +386,24 @@ def data_spans(target: Target) -> list[tuple[dt.date, dt.date]]:
     return [(lo, hi) for lo, hi in spans if lo <= hi]
 
 
+def _checked_days(target: Target) -> list[tuple[dt.date, dt.date]]:
+    """The measurement days at which the facts say there is data (for the rare shapes the
+    spans above leave out, such as a forecast before a yearly target's first year)."""
+    from goalcheck.facts import compute_facts
+
+    days = []
+    for day in sorted({m.date for m in target.measurements}):
+        facts = compute_facts(target, day, names=("value", "forecast"))
+        if facts["value"] is not None or facts["forecast"] is not None:
+            days.append((day, day))
+    return days
+
+
 def _dates_spec(args: Args) -> tuple[tuple[dt.date, dt.date], ...]:
     target = args["target"]
     if not isinstance(target, Target):
         raise a.fail(f"target={target!r} must be a goalcheck.model.Target")
-    spans = data_spans(target)
+    spans = data_spans(target) or _checked_days(target)
     if spans:
         return tuple(sorted(set(spans)))
     lo = target.start or target.baseline_date or a.DEFAULT_MIN_DATE
