@@ -242,7 +242,19 @@ def read_csv_table(path: Path, shown: str, *, encoding: str | None = None) -> Ta
         raise PlanError(
             Problem(f"not valid CSV: {error}", shown, f"row {reader.line_num}")
         ) from None
-    return Table(rows, None, delimiter)
+    return Table([[_cell(cell) for cell in row] for row in rows], None, delimiter)
+
+
+def _cell(cell: str) -> str:
+    """A cell's text: a line break in it is ``\n`` whatever the file's line ends are, and
+    text goalcheck's CSV output neutralised as ``'=...`` (a formula) is restored."""
+    if "\r" in cell:
+        cell = cell.replace("\r\n", "\n")
+    if cell.startswith("'"):
+        from goalcheck._export.csv import restore_cell
+
+        cell = restore_cell(cell)
+    return cell
 
 
 # --------------------------------------------------------------------------- building
