@@ -692,7 +692,8 @@ def run_rules(ctx: Context, inp: dict[str, Any], index: int) -> None:
         _render_all(report, plan, ("en",) if plan is ctx.demo else ("en", "da"))
     from goalcheck.output import explain
 
-    explain(ctx.small, "T1", "2010-06-30", rs, "da")
+    for target in list(ctx.small.iter_targets())[:2]:
+        explain(ctx.small, target.id, "2010-06-30", rs, "da")
     if index % 33 == 0:
         from goalcheck.lint import lint_rules
 
