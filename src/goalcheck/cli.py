@@ -406,7 +406,7 @@ def _parser() -> argparse.ArgumentParser:
         "met, on track or at risk, and why.",
         formatter_class=_formatter,
         epilog="examples:\n  goalcheck demo\n  goalcheck evaluate plan.toml --as-of 2009-09-30\n"
-        "  goalcheck explain plan.toml 1.4\n\n"
+        "  goalcheck explain plan.toml 1.4/2\n\n"
         "exit status: 0 ok, 1 a --fail-on status occurred, 2 bad input or usage",
     )
     parser.add_argument("--version", action="version", version=f"goalcheck {__version__}")
@@ -424,13 +424,13 @@ def _parser() -> argparse.ArgumentParser:
     p = command(
         "explain",
         "show one target's facts, every rule's outcome in order, and the verdict",
-        "  goalcheck explain examples/beskaeftigelsesaftale-2009 1.4 --as-of 2009-09-30\n"
+        "  goalcheck explain examples/beskaeftigelsesaftale-2009 1.4/2 --as-of 2009-09-30\n"
         "  goalcheck explain --targets targets.csv --measurements measurements.csv A7",
     )
     p.add_argument(
         "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
     )
-    p.add_argument("target_id", metavar="TARGET_ID", help="the target's id, e.g. 1.4")
+    p.add_argument("target_id", metavar="TARGET_ID", help="the target's id, e.g. 1.4/2")
     _add_input_options(p)
     _add_rule_options(p, as_of_help="evaluation date (default: the plan's)")
     p.set_defaults(func=_cmd_explain)
