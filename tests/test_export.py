@@ -660,3 +660,58 @@ def test_grouping_is_linear() -> None:
     small, large = lines_run(100), lines_run(1_000)
     assert small > 0
     assert large <= 11 * small, (small, large)
+
+
+# -- xlsx -------------------------------------------------------------------------------------
+
+
+def test_xlsx_one_row_per_target_coloured_status_and_a_summary(
+    hostile: tuple[Plan, Report], compared: Report, plan: Plan
+) -> None:
+    calamine = pytest.importorskip("python_calamine")
+    data = render_bytes(compared, "xlsx", "da", plan=plan)
+    assert data[:2] == b"PK"
+    book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.sheet_names == ["targets", "summary"]
+    rows = book.get_sheet_by_name("targets").to_python()
+    head = rows[0]
+    assert head[:7] == ["id", "title", "initiative", "area", "status", "label", "rule"]
+    assert "change" in head
+    assert len(rows) == 1 + len(compared)
+    by_id = {row[0]: dict(zip(head, row, strict=True)) for row in rows[1:]}
+    assert by_id["1.1"]["value"] == 220.0  # a number, not text
+    assert by_id["1.1"]["measured_on"] == dt.date(2010, 6, 30)  # a date
+    assert by_id["1.1"]["label"] == "i risiko"
+    summary = book.get_sheet_by_name("summary").to_python()
+    assert any(row[:2] == ["i risiko", 1.0] for row in summary)
+    # status cells carry a fill colour per status
+    import zipfile
+
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("xl/styles.xml").decode()
+    assert "FFFFEBE9" in styles  # the at-risk background
+    # formula-like titles are text cells, never formulas
+    hplan, hreport = hostile
+    book = calamine.CalamineWorkbook.from_filelike(
+        io.BytesIO(render_bytes(hreport, "xlsx", plan=hplan))
+    )
+    titles = [row[1] for row in book.get_sheet_by_name("targets").to_python()[1:]]
+    assert titles == HOSTILE
+    sheet = zipfile.ZipFile(io.BytesIO(render_bytes(hreport, "xlsx", plan=hplan)))
+    assert "<f>" not in sheet.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_xlsx_without_the_extra(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from goalcheck.errors import MissingDependencyError
+
+    real = builtins.__import__
+
+    def no_xlsxwriter(name: str, *args: Any, **kw: Any) -> Any:
+        if name == "xlsxwriter":
+            raise ImportError(name)
+        return real(name, *args, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_xlsxwriter)
+    with pytest.raises(MissingDependencyError, match=r"goalcheck\[xlsx\]"):
+        render_bytes(report, "xlsx")
