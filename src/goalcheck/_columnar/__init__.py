@@ -1,0 +1,122 @@
+"""The columnar backend: goalcheck's facts and rules as polars expressions over whole tables.
+
+Imported only by :mod:`goalcheck.frame` (and the CLI's ``--engine columnar``), never by
+``import goalcheck``; it needs the ``polars`` extra.  The stages mirror the scalar engine's
+(:mod:`goalcheck._facts`): :mod:`._input` (tables -> typed frames, located problems),
+:mod:`._goal` (goal in force and window), :mod:`._scan` (one group-wise pass over the
+measurements), :mod:`._derive` (the derivations as column expressions), :mod:`._rules`
+(``RuleSet.trees`` -> one ``when/then`` chain) and :mod:`._engine` (wiring).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import polars as pl
+
+from goalcheck._columnar._convert import unnest
+from goalcheck._columnar._engine import evaluate, fact_order, prepare
+from goalcheck._columnar._input import Frames, normalize, to_polars
+from goalcheck.engine import resolve_as_of
+from goalcheck.periods import Period
+from goalcheck.rules import RuleSet, load_rules
+
+__all__ = ["evaluate_nested", "evaluate_tables", "report_for"]
+
+
+def evaluate_tables(
+    targets: Any,
+    measurements: Any,
+    as_of: dt.date | str | None,
+    rules: str | os.PathLike[str] | RuleSet,
+    *,
+    checkpoints: Any = None,
+    period: Period | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    frames: Frames | None = None,
+) -> pl.DataFrame:
+    """:func:`goalcheck.frame.evaluate_frame` (or the same for already normalized *frames*)."""
+    day = resolve_as_of(as_of)
+    ruleset = load_rules(rules)
+    parameters = dict(parameters or {})
+    ruleset.bind(**parameters)
+    if frames is None:
+        frames = normalize(targets, measurements, checkpoints)
+    return evaluate(prepare(frames), day, ruleset, parameters, period).drop("_index")
+
+
+def evaluate_nested(
+    batch: Any,
+    as_of: dt.date | str,
+    rules: str | os.PathLike[str] | RuleSet,
+    parameters: Mapping[str, Any],
+) -> pl.DataFrame:
+    """:func:`goalcheck.frame.evaluate_batch`."""
+    if type(batch).__name__ == "RecordBatch":
+        import pyarrow as pa
+
+        batch = pa.Table.from_batches([batch])
+    targets, measurements, checkpoints = unnest(to_polars(batch, "batch"))
+    return evaluate_tables(
+        targets, measurements, as_of, rules, checkpoints=checkpoints, parameters=parameters
+    )
+
+
+def _selected(results: pl.DataFrame, rows: Iterable[str] | Any) -> pl.DataFrame:
+    if rows is None:
+        return results
+    if isinstance(rows, pl.Expr):
+        return results.filter(rows)
+    wanted = list(rows)
+    return results.filter(pl.col("id").is_in(wanted))
+
+
+def report_for(
+    results: pl.DataFrame,
+    as_of: dt.date | str,
+    rules: str | os.PathLike[str] | RuleSet,
+    *,
+    rows: Iterable[str] | Any = None,
+    targets: Any = None,
+    parameters: Mapping[str, Any] | None = None,
+) -> Any:
+    """:func:`goalcheck.frame.explain_rows`: Report-compatible results for some rows."""
+    from goalcheck.report import Report, Result, _Context, make_rollup
+
+    ruleset = load_rules(rules)
+    overrides = dict(parameters or {})
+    ruleset.bind(**overrides)
+    context = _Context(ruleset, overrides)
+    index_of = {rule.id: i for i, rule in enumerate(ruleset.rules)}
+    names = fact_order(set(results.columns) & ruleset.fact_names)
+    chosen = _selected(results, rows)
+    info: dict[str, dict[str, Any]] = {}
+    if targets is not None:
+        table = to_polars(targets, "targets")
+        keep = [name for name in ("id", "title", "initiative", "area") if name in table.columns]
+        chosen_ids = chosen["id"].implode()
+        for row in table.select(keep).filter(pl.col("id").is_in(chosen_ids)).iter_rows(named=True):
+            info[str(row["id"])] = row
+    out = []
+    for row in chosen.iter_rows(named=True):
+        extra = info.get(row["id"], {})
+        facts = {name: row[name] for name in names}
+        out.append(
+            Result(
+                row["id"],
+                extra.get("title") or "",
+                extra.get("initiative"),
+                extra.get("area"),
+                row["status"],
+                row["rule"],
+                facts,
+                index_of.get(row["rule"], -1),
+                context,
+            )
+        )
+    day = resolve_as_of(as_of)
+    plan = make_rollup("plan", "rows", "", [r.status for r in out], ruleset)
+    return Report(day, ruleset, tuple(out), (plan,))

@@ -1,0 +1,201 @@
+"""The columnar evaluation: normalized frames -> facts -> one rule chain -> a result table.
+
+:func:`prepare` gives every target a dense index ``_ti`` (its row) and every measurement the
+index of its target, sorted by (target, day), taking shortcuts when the input is already in
+that order (the usual export, and what partitioning by target id produces).
+:func:`facts_table` runs the four stages (goal, window, scan, derive) and :func:`evaluate`
+adds the rules.  Only the facts the rule set uses are computed, and the costly groups (the
+trend, the growth rates, the forecast) only when one of them is used, as in the scalar
+engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping
+from typing import Any
+
+import attrs
+import polars as pl
+
+from goalcheck._columnar._dates import day_number
+from goalcheck._columnar._derive import derive
+from goalcheck._columnar._goal import goal_and_window
+from goalcheck._columnar._input import Frames
+from goalcheck._columnar._rules import compile_chain, conditions, match_count
+from goalcheck._columnar._scan import scan_actuals, scan_forecasts
+from goalcheck._vocabulary import FACTS
+from goalcheck.errors import EvaluationError, did_you_mean
+from goalcheck.periods import Period
+
+__all__ = ["Prepared", "evaluate", "facts_table", "fact_order", "prepare"]
+
+c = pl.col
+PROJECTION = frozenset({"projected", "projected_satisfied"})
+GROWTH = frozenset({"growth", "growth_required", "growth_ratio", "anticipated_ratio"})
+FORECAST = frozenset({"forecast", "forecast_date", "forecast_satisfied"})
+KEEP = ("id", "title", "initiative", "area")
+
+
+@attrs.frozen
+class Prepared:
+    """Targets with ``_ti``; measurements and checkpoints with their target's ``_ti``."""
+
+    targets: pl.DataFrame
+    measurements: pl.DataFrame
+    checkpoints: pl.DataFrame
+
+
+def fact_order(names: Collection[str]) -> list[str]:
+    """*names* in the vocabulary's order (unknown names raise EvaluationError)."""
+    unknown = sorted(set(names) - FACTS.keys())
+    if unknown:
+        raise EvaluationError(f"unknown fact {unknown[0]!r}" + did_you_mean(unknown[0], FACTS))
+    return [name for name in FACTS if name in names]
+
+
+def _run_index(keys: pl.Series, ids: pl.Series) -> pl.Series | None:
+    """The target index of each row when rows come in runs, one run per target, else None."""
+    starts = (keys != keys.shift(1)).fill_null(True)
+    run_keys = keys.filter(starts)
+    if run_keys.n_unique() != len(run_keys):
+        return None
+    if len(run_keys) == len(ids) and bool((run_keys == ids).all()):
+        run_ti = pl.Series("_ti", range(len(ids)), dtype=pl.Int64)
+    else:
+        lookup = pl.DataFrame({"id": ids, "_ti": pl.Series(range(len(ids)), dtype=pl.Int64)})
+        run_ti = pl.DataFrame({"id": run_keys}).join(
+            lookup, on="id", how="left", maintain_order="left"
+        )["_ti"]
+    return run_ti.gather(starts.cast(pl.Int64).cum_sum() - 1).alias("_ti")
+
+
+def _indexed(rows: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+    if rows.height == 0:
+        return rows.with_columns(_ti=pl.lit(None, dtype=pl.Int64)).head(0)
+    index = _run_index(rows["target_id"], ids)
+    if index is not None:
+        return rows.with_columns(index)
+    lookup = pl.DataFrame({"target_id": ids, "_ti": pl.Series(range(len(ids)), dtype=pl.Int64)})
+    return rows.join(lookup, on="target_id", how="left", maintain_order="left")
+
+
+def _by_target_and_day(rows: pl.DataFrame) -> pl.DataFrame:
+    rows = rows.with_columns(_day=c("date").cast(pl.Int32), _v=c("value"))
+    prev_ti, prev_day = c("_ti").shift(1), c("_day").shift(1)
+    ordered = (c("_ti") > prev_ti) | ((c("_ti") == prev_ti) & (c("_day") >= prev_day))
+    if not bool(rows.select(ordered.fill_null(True).all()).item()):
+        rows = rows.sort("_ti", "_day", "forecast", "_v")
+    return rows.with_columns(c("_ti").set_sorted())
+
+
+def prepare(frames: Frames) -> Prepared:
+    """Index and order the normalized frames for :func:`facts_table`."""
+    targets = frames.targets.with_columns(
+        _ti=pl.Series(range(frames.targets.height), dtype=pl.Int64)
+    )
+    ids = targets["id"]
+    measurements = _by_target_and_day(_indexed(frames.measurements, ids))
+    checkpoints = _indexed(frames.checkpoints, ids)
+    return Prepared(targets, measurements, checkpoints)
+
+
+def _params(goal: pl.DataFrame) -> pl.DataFrame:
+    band = (c("_d") == 0) & c("_t").is_not_null() & c("_hi").is_not_null()
+    return goal.with_columns(
+        _blo=pl.when(band).then(c("_t")),
+        _bhi=pl.when(band).then(c("_hi")),
+    )
+
+
+def _scanned(
+    prepared: Prepared, params: pl.DataFrame, as_of: int, names: frozenset[str]
+) -> pl.LazyFrame:
+    trend = bool(names & PROJECTION)
+    act = scan_actuals(prepared.measurements, params, as_of, trend=trend)
+    frame = params.lazy().join(act.lazy(), on="_ti", how="left", maintain_order="left")
+    fills: dict[str, Any] = {"_n": 0, "_points": 0, "_done": False}
+    if trend:
+        fills.update(_sx=0, _sxx=0, _sy=0.0, _sxy=0.0)
+    frame = frame.with_columns([c(name).fill_null(value) for name, value in fills.items()])
+    if names & FORECAST:
+        fc = scan_forecasts(prepared.measurements, params, as_of)
+        return frame.join(fc.lazy(), on="_ti", how="left", maintain_order="left")
+    return frame.with_columns(
+        _fc=pl.lit(None, dtype=pl.Float64), _fcd=pl.lit(None, dtype=pl.Int32)
+    )
+
+
+def facts_lazy(
+    prepared: Prepared, as_of: dt.date, names: Collection[str], period: Period | None
+) -> pl.LazyFrame:
+    """A lazy table: the kept target columns, ``_ti`` and the facts *names*."""
+    wanted = frozenset(fact_order(names))
+    goal = goal_and_window(prepared.targets, prepared.checkpoints, as_of, period).collect()
+    day = day_number(as_of)
+    frame = _scanned(prepared, _params(goal), day, wanted)
+    frame = derive(frame, day, trend=bool(wanted & PROJECTION), growth=bool(wanted & GROWTH))
+    return frame
+
+
+def facts_table(
+    prepared: Prepared, as_of: dt.date, names: Collection[str], period: Period | None
+) -> pl.DataFrame:
+    """``id`` and the facts *names* of every target, in target order."""
+    order = fact_order(names)
+    return facts_lazy(prepared, as_of, order, period).select("id", *order).collect()
+
+
+def _check_matches(
+    table: pl.DataFrame, ruleset: Any, unique: bool
+) -> None:
+    ids = [rule.id for rule in ruleset.rules]
+    if unique:
+        clash = table.filter(c("_count") > 1)
+        if clash.height:
+            first, second = (int(i) for i in clash["_pair"][0])
+            raise EvaluationError(
+                f"rules {ids[first]!r} and {ids[second]!r} of rule set {ruleset.name!r} both "
+                "match, but its hit policy is 'unique'"
+            )
+    unmatched = table.filter(c("_index") < 0)
+    if unmatched.height:
+        raise EvaluationError(
+            f"no rule of rule set {ruleset.name!r} matched target {unmatched['id'][0]!r}; "
+            'end the rule set with a catch-all rule (when = "true")'
+        )
+
+
+def evaluate(
+    prepared: Prepared,
+    as_of: dt.date,
+    ruleset: Any,
+    parameters: Mapping[str, Any],
+    period: Period | None,
+) -> pl.DataFrame:
+    """``id, status, rule`` and every fact the rule set uses, one row per target."""
+    bound = ruleset.bind(**parameters)
+    order = fact_order(ruleset.fact_names)
+    conds = conditions(ruleset.trees, bound)
+    frame = facts_lazy(prepared, as_of, order, period)
+    unique = ruleset.hit_policy == "unique"
+    extra = [compile_chain(conds).alias("_index")]
+    if unique:
+        matched = [pl.when(cond.fill_null(False)).then(pl.lit(i)) for i, cond in enumerate(conds)]
+        extra += [
+            match_count(conds).alias("_count"),
+            pl.concat_list(matched).list.drop_nulls().list.head(2).alias("_pair"),
+        ]
+    table = frame.with_columns(extra).select("id", *order, *(e.meta.output_name() for e in extra))
+    table = table.collect()
+    _check_matches(table, ruleset, unique)
+    rule_ids = [rule.id for rule in ruleset.rules]
+    statuses = [rule.status for rule in ruleset.rules]
+    index = c("_index")
+    labels = [
+        index.replace_strict(list(range(len(rule_ids))), statuses, return_dtype=pl.String)
+        .alias("status"),
+        index.replace_strict(list(range(len(rule_ids))), rule_ids, return_dtype=pl.String)
+        .alias("rule"),
+    ]
+    return table.select("id", *labels, *order, "_index")
