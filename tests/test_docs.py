@@ -164,6 +164,10 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
     mine = mine.replace('name = "default"', 'name = "my-rules"', 1)
     (home / "my-rules.toml").write_text(mine, "utf-8")
     (home / "rules" / "my-rules.toml").write_text(mine, "utf-8")
+    # more placeholder files (a workbook, ...): whatever tests/data/docs holds
+    extra = ROOT / "tests" / "data" / "docs"
+    if extra.is_dir():
+        shutil.copytree(extra, home, dirs_exist_ok=True)
     return home
 
 
