@@ -92,6 +92,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason": ("Reason", "Begrundelse"),
     "sort_hint": ("click a column heading to sort", "klik på en kolonneoverskrift for at sortere"),
     "trend_line": ("Values over time", "Værdier over tid"),
+    "share_met": ("met", "nået"),
+    "mean_score": ("mean score", "gennemsnitlig score"),
 }
 """Label key -> (English, Danish)."""
 

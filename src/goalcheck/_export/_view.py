@@ -88,6 +88,12 @@ class Group:
     tone: str
     rows: tuple[Row, ...] = ()
     children: tuple[Group, ...] = ()
+    detail: str = ""  # how a rule set's own rollup method scored the group ("60 % met")
+
+    @property
+    def status_text(self) -> str:
+        """The group's status label, with its rollup score when the rule set has one."""
+        return f"{self.label} · {self.detail}" if self.label and self.detail else self.label
 
     @property
     def all_rows(self) -> tuple[Row, ...]:
@@ -272,6 +278,21 @@ def build_view(report: Report, lang: str = "en", plan: Plan | None = None) -> Vi
     )
 
 
+def _rollup_detail(rollup: object, lang: str) -> str:
+    """``mean score 1.25`` / ``60 % met`` for a rule set's own rollup method, else ``""``."""
+    method = getattr(rollup, "method", "worst")
+    score = getattr(rollup, "score", None)
+    if method == "worst" or not isinstance(score, int | float):
+        return ""
+    from goalcheck._export._labels import fmt_number, fmt_percent
+
+    if method == "share_met":
+        return f"{fmt_percent(score, lang)} {label('share_met', lang)}"
+    if method == "mean_score":
+        return f"{label('mean_score', lang)} {fmt_number(score, lang)}"
+    return f"{method} {fmt_number(score, lang)}"
+
+
 class _Grouping:
     """Rows into sections: plan-level targets, then areas, each with its initiatives.
 
@@ -311,6 +332,7 @@ class _Grouping:
             status=status,
             label=self.palette.label(status),
             tone=self.palette.tone(status),
+            detail=_rollup_detail(rollup, self.lang),
             **kw,
         )
 

@@ -251,7 +251,8 @@ def _card(row: Row, view: View) -> str:
 def _group_badge(group: Group) -> str:
     if not group.label:
         return ""
-    return f' <span class="badge tone-{group.tone}">{escape(group.label)}</span>'
+    detail = f' <span class="muted">{escape(group.detail)}</span>' if group.detail else ""
+    return f' <span class="badge tone-{group.tone}">{escape(group.label)}</span>{detail}'
 
 
 def _group(group: Group, view: View, depth: int) -> str:

@@ -58,7 +58,7 @@ def _rows_table(rows: tuple[Row, ...], lang: str, compared: bool) -> list[str]:
 
 
 def _heading(group: Group, depth: int) -> str:
-    status = f" — {_esc(group.label)}" if group.label else ""
+    status = f" — {_esc(group.status_text)}" if group.label else ""
     return f"{'#' * depth} {_esc(group.name)}{status}"
 
 

@@ -64,6 +64,8 @@ def earlier_text(row: Row, lang: str) -> str:
     if row.change is None:
         return ""
     mark = CHANGE_MARKS.get(row.change, "")
+    if row.change == "unchanged":
+        return mark
     return f"{mark} {row.earlier_label or label(row.change, lang)}"
 
 
@@ -106,7 +108,7 @@ def _layout(view: View, width: int) -> _Layout:
     earlier_w = 0
     if view.changes is not None:
         texts = [earlier_text(r, lang) for r in view.rows]
-        earlier_w = min(max([len(label("earlier", lang)), *map(len, texts)]), 18)
+        earlier_w = min(max([len(label("earlier", lang)), *map(len, texts)]), 14)
     fixed = id_w + status_w + 2 * num_w + earlier_w
     columns = 5 + (1 if earlier_w else 0)
     rest = width - fixed - _GAP * (columns - 1)
@@ -129,7 +131,7 @@ def _short(text: str, width: int) -> str:
 
 
 def _heading_lines(group: Group, depth: int, width: int) -> Iterator[str]:
-    status = f" — {group.label}" if group.label else ""
+    status = f" — {group.status_text}" if group.label else ""
     pad = "  " * depth
     mark = "■" if depth == 0 else "▪"
     text = f"{mark} {visible(group.name)}{status}"
