@@ -942,18 +942,24 @@ def _fails(test: Callable[..., None], *strategies: Any) -> None:
 def broken_facts(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., dict]], None]:
     """Install ``change(facts, target, as_of, at=...)`` over the engine's fact computation.
 
-    ``at(day)`` recomputes the real facts at another date.  The engine calls its fact
-    function by a module-level name (``facts_of``, or ``compute_facts`` in older versions).
+    ``at(day)`` recomputes the real facts at another date.  The engine asks
+    ``goalcheck.engine.fact_plan(names)`` for the plan whose ``compute`` it calls, so the
+    mutant is a plan with a changed ``compute``.
     """
-    hook = "facts_of" if hasattr(goalcheck.engine, "facts_of") else "compute_facts"
-    real = getattr(goalcheck.engine, hook)
+    real_plan = goalcheck.engine.fact_plan
 
     def install(change: Callable[..., dict]) -> None:
-        def mutant(target: Target, as_of: dt.date, *args: Any, **kwargs: Any) -> dict:
-            facts = real(target, as_of, *args, **kwargs)
-            return change(facts, target, as_of, at=lambda day: real(target, day, *args, **kwargs))
+        def mutant_plan(names: Any) -> Any:
+            plan = real_plan(names)
+            real = plan.compute
 
-        monkeypatch.setattr(goalcheck.engine, hook, mutant)
+            def mutant(target: Target, as_of: dt.date, *args: Any) -> dict:
+                facts = real(target, as_of, *args)
+                return change(facts, target, as_of, at=lambda day: real(target, day, *args))
+
+            return attrs.evolve(plan, compute=mutant)
+
+        monkeypatch.setattr(goalcheck.engine, "fact_plan", mutant_plan)
 
     return install
 
@@ -1071,16 +1077,16 @@ def test_mutant_optimistic_rollup(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_mutant_leaky_compiler(monkeypatch: pytest.MonkeyPatch) -> None:
-    import goalcheck._expr
+    import goalcheck.rules._check as rule_checks
 
-    real = goalcheck._expr.check
+    real = rule_checks.check
 
     def leaky(source: str, *args: Any, **kwargs: Any) -> Any:
         if "(" in source:
             raise ValueError("unbalanced")
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(goalcheck._expr, "check", leaky)
+    monkeypatch.setattr(rule_checks, "check", leaky)
     with pytest.raises(ValueError):
         MUTANT_SETTINGS(given(expression_text, st.text(max_size=5))(check_rule_text))()
 

@@ -12,9 +12,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from goalcheck import rules as rules_module
-from goalcheck.errors import EvaluationError, RuleError, RuleSetNotFoundError
+from goalcheck.errors import (
+    EvaluationError,
+    LimitError,
+    OptionError,
+    RuleError,
+    RuleSetNotFoundError,
+    UnknownNameError,
+)
 from goalcheck.rules import Rule, RuleSet, StatusInfo, list_rules, load_rules
+from goalcheck.rules import _load as rules_module
+from goalcheck.rules._template import render
 
 DATA = Path(__file__).parent / "data" / "rules"
 BASIC = DATA / "basic.toml"
@@ -71,7 +79,7 @@ def test_load_the_test_rule_set() -> None:
         "at_risk",
         "not_evaluable",
     ]
-    assert rs.statuses[1] == StatusInfo("on_track", "on track", "på rette spor", 1)
+    assert rs.statuses[1] == StatusInfo("on_track", "on track", "på rette spor", 1, tone="ok")
     assert rs.parameters == {"tolerance": 0.9, "trust_forecasts": True}
     assert rs.parameter_info[0].description == "Smallest pace that counts as on track."
     assert [rule.id for rule in rs.rules][:2] == ["no-data", "met"]
@@ -147,9 +155,8 @@ def test_invalid_toml_is_located(tmp_path: Path) -> None:
     path.write_text('name = "x"\nversion = [\n', encoding="utf-8")
     error = load_error(path)
     assert error.problems[0].file == str(path)
-    assert error.problems[0].location is not None
-    assert error.problems[0].location.startswith("line ")
-    assert "invalid TOML" in str(error)
+    assert error.problems[0].location in ("end of document", "line 3, column 1")
+    assert "TOML syntax error" in str(error)
 
 
 def test_non_utf8_file(tmp_path: Path) -> None:
@@ -209,22 +216,22 @@ def test_structure_problems(tmp_path: Path) -> None:
     text = error.report()
     assert "unknown hit policy 'firts' (did you mean 'first'?)" in text
     assert "unknown key 'colour'" in text
-    assert "statuses.meh: severity is required" in text
+    assert "statuses.meh.severity: missing required key 'severity'" in text
     assert "parameters.limit: a new parameter needs a default" in text
     assert "parameters.flag.default: default must be a number or true/false" in text
-    assert "rules[0]: a rule needs when" in text
+    assert "rules[0].when: missing required key 'when'" in text
 
 
 def test_name_and_version_are_required(tmp_path: Path) -> None:
     path = write(tmp_path, rule("true"), header=HEADER.replace('name = "t"\nversion = "1"', ""))
     text = load_error(path).report()
-    assert "name: name is required" in text
-    assert "version: version is required" in text
+    assert "name: missing required key 'name'" in text
+    assert "version: missing required key 'version'" in text
 
 
 def test_version_must_be_a_string(tmp_path: Path) -> None:
     path = write(tmp_path, rule("true"), header=HEADER.replace('version = "1"', "version = 1"))
-    assert "version must be a string" in str(load_error(path))
+    assert "version: expected a string, not the number 1" in str(load_error(path))
 
 
 def test_duplicate_rule_ids_and_bad_parameters(tmp_path: Path) -> None:
@@ -376,7 +383,7 @@ def test_parameter_overrides_change_the_verdict() -> None:
         ({"tolerence": 0.5}, "unknown parameter 'tolerence' (did you mean 'tolerance'?)"),
         ({"tolerance": True}, "parameter 'tolerance' must be a number, not True"),
         ({"tolerance": "0.5"}, "must be a number"),
-        ({"trust_forecasts": 1}, "parameter 'trust_forecasts' must be a bool, not 1"),
+        ({"trust_forecasts": 1}, "parameter 'trust_forecasts' must be a true/false value, not 1"),
     ],
 )
 def test_parameter_overrides_are_checked(overrides: dict[str, object], fragment: str) -> None:
@@ -421,7 +428,7 @@ def test_reason_renders_in_both_languages() -> None:
     assert rs.reason(3, {}) == "The pace n/a is at least 0.9."
     assert rs.reason(-1, facts) == "no rule matched"
     assert rs.reason(-1, facts, "da") == "ingen regel passede"
-    with pytest.raises(ValueError, match="language"):
+    with pytest.raises(OptionError, match="language"):
         rs.reason(1, facts, "de")
 
 
@@ -437,19 +444,19 @@ def test_reason_renders_in_both_languages() -> None:
     ],
 )
 def test_default_rendering_of_values(value: object, shown: str) -> None:
-    assert rules_module._render(value, "", "en") == shown
+    assert render(value, "", "en") == shown
 
 
 def test_a_spec_that_does_not_fit_the_value_falls_back() -> None:
-    assert rules_module._render("text", ".1f", "en") == "text"
+    assert render("text", ".1f", "en") == "text"
 
 
 def test_lookups_with_did_you_mean() -> None:
     rs = load_rules(BASIC)
     assert rs.rule("met").status == "met"
-    with pytest.raises(KeyError, match="did you mean 'met'"):
+    with pytest.raises(UnknownNameError, match="did you mean 'met'"):
         rs.rule("mte")
-    with pytest.raises(KeyError, match="did you mean 'at_risk'"):
+    with pytest.raises(LookupError, match="did you mean 'at_risk'"):
         rs.status("at-risk")
 
 
@@ -464,13 +471,14 @@ def test_when_may_be_a_toml_boolean(tmp_path: Path) -> None:
 
 
 def test_extends_overrides_and_extends(tmp_path: Path) -> None:
+    (tmp_path / "basic.toml").write_bytes(BASIC.read_bytes())
     child = tmp_path / "child.toml"
     child.write_text(
         textwrap.dedent(
-            f"""
+            """
             name = "child"
             version = "2.0"
-            extends = "{BASIC}"
+            extends = "basic.toml"
 
             [statuses.at_risk]
             label_en = "in danger"
@@ -491,7 +499,7 @@ def test_extends_overrides_and_extends(tmp_path: Path) -> None:
             id = "stale"
             when = "staleness_days > max_age"
             status = "stale"
-            reason_en = "The latest measurement is {{staleness_days}} days old."
+            reason_en = "The latest measurement is {staleness_days} days old."
             before = "met"
 
             [[rules]]
@@ -519,7 +527,7 @@ def test_extends_overrides_and_extends(tmp_path: Path) -> None:
     ]
     assert rs.parameters == {"tolerance": 0.75, "trust_forecasts": True, "max_age": 365}
     assert rs.parameter_descriptions["tolerance"] == base.parameter_descriptions["tolerance"]
-    assert rs.status("at_risk") == StatusInfo("at_risk", "in danger", "i risiko", 2)
+    assert rs.status("at_risk") == StatusInfo("at_risk", "in danger", "i risiko", 2, tone="warn")
     assert rs.status("stale").label_da == "forældet"
     changed = rs.rule("deadline-passed")
     assert changed.when == "overdue and not satisfied"
@@ -529,15 +537,166 @@ def test_extends_overrides_and_extends(tmp_path: Path) -> None:
 
 
 def test_extends_by_relative_path_and_order(tmp_path: Path) -> None:
-    base = write(tmp_path, rule("true", "a") + rule("false", "b"), name="base.toml")
-    child = tmp_path / "sub" / "child.toml"
-    child.parent.mkdir()
+    (tmp_path / "common").mkdir()
+    base = write(tmp_path, rule("true", "a") + rule("false", "b"), name="common/base.toml")
+    child = tmp_path / "child.toml"
     child.write_text(
-        'name = "c"\nversion = "1"\nextends = "../base.toml"\norder = ["b", "a"]\n',
+        'name = "c"\nversion = "1"\nextends = "common/base.toml"\norder = ["b", "a"]\n',
         encoding="utf-8",
     )
     assert base.exists()
     assert [rule.id for rule in load_rules(child).rules] == ["b", "a"]
+
+
+@pytest.mark.parametrize(
+    ("extends", "fragment"),
+    [
+        ("../base.toml", "no '..'"),
+        ("/etc/passwd", "no absolute paths"),
+        ("sub/../../base.toml", "no '..'"),
+        ("common/notes.txt", "must name a .toml rule file"),
+        ("missing.toml", "no rule set file 'missing.toml' next to this file"),
+        ("x" * 300, "no rule set named 'xxxx"),
+        ("sub/" + "x" * 300 + ".toml", "no rule set file 'sub/xxx"),
+    ],
+)
+def test_extends_reads_only_shipped_sets_and_files_in_its_folder(
+    tmp_path: Path, extends: str, fragment: str
+) -> None:
+    # F11: a rule file cannot make goalcheck open a file outside its own folder.
+    write(tmp_path, rule("true", "a"), name="base.toml")
+    (tmp_path / "sub").mkdir()
+    child = tmp_path / "sub" / "child.toml"
+    child.write_text(f'name = "c"\nversion = "1"\nextends = "{extends}"\n', encoding="utf-8")
+    (problem,) = [p for p in load_error(child).problems if p.location == "extends"]
+    assert problem.file == str(child)
+    assert fragment in problem.message
+    assert len(problem.message) < 300
+
+
+def test_extends_through_a_symlink_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, rule("true", "a"), name="base.toml")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "link.toml").symlink_to(tmp_path / "base.toml")
+    child = tmp_path / "sub" / "child.toml"
+    child.write_text('name = "c"\nversion = "1"\nextends = "link.toml"\n', encoding="utf-8")
+    assert "leads outside this file's folder" in str(load_error(child))
+
+
+def test_security_reproducers_for_rule_files_end_in_one_located_line() -> None:
+    # F4/F11 reproducers kept in tests/data/security: each is one clear, located problem.
+    data = DATA / "hostile"
+    for name, where, fragment in [
+        ("13-extends.rules.toml", "extends", "no '..'"),
+        ("13b-extends.rules.toml", "extends", "no absolute paths"),
+        ("16-long-extends.rules.toml", "extends", "no rule set named"),
+        ("15-nul-in-name.rules.toml", "name", "control character"),
+        ("05-param-400-digits.rules.toml", "parameters.", "too large"),
+    ]:
+        with pytest.raises(RuleError) as info:
+            load_rules(data / name)
+        problem = info.value.problems[0]
+        assert problem.file == str(data / name), name
+        assert problem.location is not None
+        assert problem.location.startswith(where), name
+        assert fragment in problem.message, name
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    # F15: rule files read like plans, with or without a BOM.
+    path = write(tmp_path, rule("true"))
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_rules(path).name == "t"
+
+
+def test_a_rule_file_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    # F2: a 6 MB rule file is refused before it is parsed, naming the limit.
+    path = write(tmp_path, rule("true") + "# " + "x" * 6_000_000 + "\n")
+    with pytest.raises(LimitError) as info:
+        load_rules(path)
+    assert "larger than the 1 MiB goalcheck reads" in str(info.value)
+
+
+def test_rule_count_and_total_cost_are_limited() -> None:
+    from goalcheck.rules import MAX_RULES, MAX_TOTAL_COST
+
+    good = StatusInfo("good", "good", "god", 0)
+    many = [Rule(f"r{i}", "value > 1", "good") for i in range(MAX_RULES + 1)]
+    with pytest.raises(LimitError, match=r"2001 rules, more than the limit of 2000 \(MAX_RULES\)"):
+        RuleSet("x", "1", "", [good], {}, "first", many)
+    # Each of these is under MAX_COST, but together they exceed the total budget.
+    eq = "satisfied"
+    for _ in range(5):
+        eq = f"((value > 1) == {eq})"
+    (cost,) = RuleSet("x", "1", "", [good], {}, "first", [Rule("r", eq, "good")]).costs
+    fits = MAX_TOTAL_COST // cost
+    costly = [Rule(f"r{i}", eq, "good") for i in range(fits + 1)]
+    with pytest.raises(LimitError, match=r"MAX_TOTAL_COST"):
+        RuleSet("x", "1", "", [good], {}, "first", costly)
+    fine = RuleSet("x", "1", "", [good], {}, "first", costly[:fits])
+    assert sum(fine.costs) <= MAX_TOTAL_COST
+
+
+class _Evil(float):
+    """The F1 reproducer's shape: a float whose repr is code (it would fail if pasted)."""
+
+    def __repr__(self) -> str:
+        return "__import__('os').system('echo CODE RAN') * 0 + 0.5"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [_Evil(0.5), 0.5, 1, __import__("fractions").Fraction(1, 2)],
+    ids=["float-subclass", "float", "int", "fraction"],
+)
+def test_parameters_of_any_real_type_are_data(value: object) -> None:
+    # F1: a float subclass with a hostile repr, an int, a Fraction: all become plain data.
+    rs = load_rules(BASIC)
+    assert rs.classify({"pace": 0.75, "value": 1}, tolerance=value) is not None
+    bound = rs.bind(tolerance=value)["tolerance"]
+    assert type(bound) in (int, float)
+    assert bound == 0.5 or bound == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (float("nan"), "must be a finite number"),
+        (float("inf"), "must be a finite number"),
+        (9 * 10**399, "too large"),
+    ],
+)
+def test_non_finite_parameters_are_refused(value: object, fragment: str) -> None:
+    with pytest.raises(RuleError) as info:
+        load_rules(BASIC).compile(tolerance=value)
+    (problem,) = info.value.problems
+    assert problem.location == "parameters.tolerance"
+    assert fragment in problem.message
+
+
+def test_non_finite_parameter_defaults_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, rule("pace > tolerance"), header=HEADER.replace("0.9", "nan"))
+    assert "parameters.tolerance.default: default must be a finite number, not nan" in (
+        load_error(path).report()
+    )
+
+
+def test_status_tones(tmp_path: Path) -> None:
+    rs = load_rules("default")
+    assert {info.id: info.tone for info in rs.statuses} == {
+        "met": "good",
+        "on_track": "ok",
+        "not_evaluable": "none",
+        "at_risk": "bad",
+    }
+    path = write(
+        tmp_path, rule("true"), header=HEADER.replace("severity = 2", 'severity = 2\ntone = "bda"')
+    )
+    assert (
+        "statuses.bad.tone: unknown tone 'bda' (did you mean 'bad'?)" in load_error(path).report()
+    )
+    plain = load_rules(write(tmp_path, rule("true"), name="plain.toml"))
+    assert [info.tone for info in plain.statuses] == ["good", "bad"]
 
 
 @pytest.mark.parametrize(
@@ -546,10 +705,13 @@ def test_extends_by_relative_path_and_order(tmp_path: Path) -> None:
         ('order = ["a"]', "order must list every rule; missing: b"),
         ('order = ["a", "b", "c"]', "unknown rule 'c'"),
         ('order = ["a", "b", "a"]', "more than once"),
-        ("order = 3", "order must be a list"),
+        ("order = 3", "order: expected an array, not the number 3"),
         ('[[rules]]\nid = "x"\nremove = true', "cannot remove unknown rule 'x'"),
         ('[[rules]]\nid = "a"\nremove = true\nstatus = "bad"', "takes only id and remove"),
-        ('[[rules]]\nid = "a"\nremove = "yes"', "remove must be true"),
+        (
+            '[[rules]]\nid = "a"\nremove = "yes"',
+            "rules[0].remove: expected true or false, not 'yes'",
+        ),
         ('[[rules]]\nid = "a"\nbefore = "bb"', "before: unknown rule 'bb' (did you mean 'b'?)"),
         ('[[rules]]\nid = "a"\nbefore = "b"\nafter = "b"', "not both"),
         ("[parameters.tolerance]\ndefault = true", "the override must be too"),
@@ -608,7 +770,7 @@ def test_a_rule_set_checks_itself() -> None:
         "unknown hit policy",
         "at least one status",
         "parameter name 'Bad Name'",
-        "parameter 'flag' must default",
+        "parameter 'flag' must be a number or true/false",
         "at least one rule",
     ):
         assert fragment in text

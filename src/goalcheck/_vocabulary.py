@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import attrs
 
+from goalcheck._lang.types import Kind
+
 __all__ = ["FACTS", "FactInfo"]
 
 
 @attrs.frozen
 class FactInfo:
-    """What a fact is: its type (``number``, ``bool`` or ``date``), meaning and formula."""
+    """What a fact is: its kind (number, bool or date), meaning and formula.
+
+    ``type`` is the kind's name (``"number"``, ``"bool"``, ``"date"``), kept for callers that
+    compare strings; ``kind`` is the :class:`~goalcheck._lang.types.Kind` itself.
+    """
 
     name: str
     type: str
     meaning: str
     formula: str = ""
+    kind: Kind = attrs.field(init=False)
+
+    @kind.default
+    def _kind(self) -> Kind:
+        return Kind(self.type)
 
 
 def _facts(*rows: tuple[str, str, str, str]) -> dict[str, FactInfo]:

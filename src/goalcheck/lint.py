@@ -13,7 +13,6 @@ either side), a few ordinary numbers, and ``None``.
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import os
 import random
@@ -21,6 +20,8 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from goalcheck._lang.nodes import Literal, Node, walk
+from goalcheck._lang.types import Kind
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import RuleError
 from goalcheck.rules import RuleSet, load_rules
@@ -80,7 +81,7 @@ class _Search:
         for i in range(len(rs.rules)):
             read |= rs.rule_names(i)
         self.names = sorted(read - set(rs.parameters))
-        self.pools = {name: _pool(FACTS[name].type, _constants(rs)) for name in self.names}
+        self.pools = {name: _pool(FACTS[name].kind, _constants(rs)) for name in self.names}
         self.tests = [_matcher(rs, i) for i in range(len(rs.rules))]
 
     def sample(self) -> dict[str, object]:
@@ -185,10 +186,8 @@ class _Search:
         return {name: value for name, value in facts.items() if name in used}
 
 
-def _always(tree: ast.expr) -> bool:
-    if isinstance(tree, ast.Constant):
-        return tree.value is True
-    return isinstance(tree, ast.Name) and tree.id == "true"
+def _always(tree: Node) -> bool:
+    return isinstance(tree, Literal) and tree.value is True
 
 
 def _matcher(rs: RuleSet, index: int) -> Callable[[Mapping[str, object]], bool]:
@@ -201,9 +200,9 @@ def _matcher(rs: RuleSet, index: int) -> Callable[[Mapping[str, object]], bool]:
 def _constants(rs: RuleSet) -> list[float]:
     values: set[float] = set()
     for tree in rs.trees:
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if (
-                isinstance(node, ast.Constant)
+                isinstance(node, Literal)
                 and isinstance(node.value, int | float)
                 and not isinstance(node.value, bool)
             ):
@@ -214,10 +213,10 @@ def _constants(rs: RuleSet) -> list[float]:
     return sorted(values)
 
 
-def _pool(kind: str, constants: Sequence[float]) -> list[object]:
-    if kind == "bool":
+def _pool(kind: Kind, constants: Sequence[float]) -> list[object]:
+    if kind is Kind.BOOL:
         return [True, False, True, False, None]
-    if kind == "date":
+    if kind is Kind.DATE:
         return [dt.date(2009, 9, 30), dt.date(2010, 12, 31), None]
     numbers = {0.0, 1.0, -1.0, 0.5, 2.0, 100.0, -100.0}
     for c in constants:

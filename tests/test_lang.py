@@ -1,43 +1,64 @@
-"""The expression language: what is accepted, what is rejected, and the None semantics."""
+"""The rule language: what it accepts and rejects, the tree it builds, its None semantics."""
 
 from __future__ import annotations
 
+import linecache
 import math
+import re
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-from goalcheck import _expr
+from goalcheck import _lang
+from goalcheck._lang import Kind, check, compile_classifier, compile_rule_tests
+from goalcheck._lang.codegen import generate_source
 from goalcheck._vocabulary import FACTS
-from goalcheck.errors import EvaluationError
+from goalcheck.errors import EvaluationError, GoalcheckError, RuleError
 
-TYPES = {name: info.type for name, info in FACTS.items()}
-TYPES.update({"tolerance": "number", "strict": "bool"})
+KINDS = {name: info.kind for name, info in FACTS.items()}
+PARAM_KINDS = {"tolerance": Kind.NUMBER, "strict": Kind.BOOL}
 PARAMS: dict[str, object] = {"tolerance": 0.9, "strict": False}
+
+
+def checked(source: str) -> _lang.Checked:
+    return check(source, KINDS, PARAM_KINDS)
 
 
 def matches(source: str, facts: Mapping[str, object], **params: object) -> bool:
     """Compile *source* alone and say whether it matches *facts* (fast and traced forms)."""
-    checked = _expr.check(source, TYPES)
+    result = checked(source)
     constants = {**PARAMS, **params}
-    fact_types = {name: TYPES[name] for name in checked.names if name in FACTS}
+    fact_kinds = {name: KINDS[name] for name in result.names if name in FACTS}
 
     def clash(first: int, second: int) -> None:  # pragma: no cover - one rule only
         raise AssertionError
 
-    fast = _expr.compile_classifier(
-        [checked.tree], fact_types, constants, hit_policy="first", clash=clash
+    fast = compile_classifier(
+        [result.tree], fact_kinds, constants, hit_policy="first", clash=clash
     )(facts)
-    (traced,) = _expr.compile_rule_tests([checked.tree], fact_types, constants)
+    (traced,) = compile_rule_tests([result.tree], constants)
     assert (fast == 0) is traced(facts), "fast and traced forms disagree"
     return fast == 0
 
 
+_POSITION = re.compile(r"(?:line (\d+), )?column (\d+)$")
+
+
 def problems(source: str) -> list[tuple[str, int | None, int | None]]:
-    with pytest.raises(_expr.ExprError) as info:
-        _expr.check(source, TYPES)
-    return info.value.problems
+    """(message, line, column) of each problem; a one-line condition is on line 1."""
+    with pytest.raises(RuleError) as info:
+        checked(source)
+    found = []
+    for problem in info.value.problems:
+        assert problem.file is None
+        match = _POSITION.search(problem.location or "")
+        if match is None:
+            found.append((problem.message, None, None))
+        else:
+            found.append((problem.message, int(match.group(1) or 1), int(match.group(2))))
+    return found
 
 
 # -- accepted constructs ----------------------------------------------------------------------
@@ -108,9 +129,9 @@ def test_accepted_constructs_evaluate_like_python(
 
 
 def test_checked_records_the_names_used() -> None:
-    checked = _expr.check("value >= tolerance and not overdue", TYPES)
-    assert checked.names == {"value", "tolerance", "overdue"}
-    assert checked.type == "bool"
+    result = checked("value >= tolerance and not overdue")
+    assert result.names == {"value", "tolerance", "overdue"}
+    assert result.kind is Kind.BOOL
 
 
 def test_missing_facts_count_as_none() -> None:
@@ -235,8 +256,8 @@ def test_every_problem_in_one_condition_is_reported() -> None:
 
 
 def test_a_condition_must_be_a_string() -> None:
-    with pytest.raises(_expr.ExprError, match="must be a string"):
-        _expr.check(1, TYPES)  # type: ignore[arg-type]
+    with pytest.raises(RuleError, match="must be a string"):
+        check(1, KINDS)
 
 
 # -- resource abuse -------------------------------------------------------------------------
@@ -286,15 +307,28 @@ def test_conditions_whose_code_would_explode_are_refused(build: Any) -> None:
     # make the generated code grow exponentially, so the checker bounds it first.
     (found,) = problems(build(14))
     assert "too complex to compile" in found[0]
-    small = _expr.check(build(3), TYPES)
-    source = _expr.generate_source([small.tree], ["overdue", "satisfied", "value"], {})
+    small = checked(build(3))
+    source = generate_source([small.tree], {})
     assert len(source) < 20_000
 
 
-def test_nesting_up_to_the_cap_is_fine() -> None:
-    source = "(" * 20 + "value" + ")" * 20 + " > 1"
-    assert matches(source, {"value": 2})
-    assert matches("not " * 20 + "satisfied", {"satisfied": True})
+def test_bracket_depth_boundary_32_and_33() -> None:
+    assert _lang.MAX_DEPTH == 32
+    at_cap = "(" * 32 + "value" + ")" * 32 + " > 1"
+    assert matches(at_cap, {"value": 2})
+    ((message, _, _),) = problems("(" * 33 + "value" + ")" * 33 + " > 1")
+    assert message == "brackets are nested 33 deep; at most 32"
+
+
+def test_tree_depth_boundary_32_and_33() -> None:
+    # Depth counts syntax-tree nodes: n "not"s, the name below them and the name's load
+    # context, so 30 "not"s reach depth 32 (accepted) and 31 reach depth 33 (refused).
+    assert matches("not " * 30 + "satisfied", {"satisfied": True})
+    ((message, _, _),) = problems("not " * 31 + "satisfied")
+    assert message == "the condition is nested too deeply (at most 32)"
+    ((message, line, column),) = problems("not " * 32 + "satisfied")
+    assert message == "the condition is nested too deeply (at most 32)"
+    assert (line, column) == (1, 129)  # the 33rd level is the name itself
 
 
 def test_huge_exponents_evaluate_safely() -> None:
@@ -320,7 +354,7 @@ def test_huge_exponents_evaluate_safely() -> None:
     ],
 )
 def test_safe_pow(base: object, exponent: object, expected: float | None) -> None:
-    assert _expr.safe_pow(base, exponent) == expected
+    assert _lang.safe_pow(base, exponent) == expected
 
 
 # -- None semantics ---------------------------------------------------------------------------
@@ -390,8 +424,11 @@ def test_overflow_gives_none_not_an_exception() -> None:
     assert matches("n_actual > 0", {"n_actual": huge}) is True
 
 
-def test_floats_overflow_to_infinity_like_python() -> None:
-    assert matches("value * value > 1e300", {"value": 1e200}) is True
+def test_float_overflow_is_none_not_infinity() -> None:
+    # Python gives inf here; the language gives None (unknown), so neither side matches.
+    assert matches("value * value > 1e300", {"value": 1e200}) is False
+    assert matches("not value * value > 1e300", {"value": 1e200}) is False
+    assert matches("value * value > 1e300", {"value": 1e151}) is True
 
 
 def test_wrong_fact_types_raise_an_evaluation_error() -> None:
@@ -399,26 +436,100 @@ def test_wrong_fact_types_raise_an_evaluation_error() -> None:
         matches("value + 1 > 3", {"value": "3"})
 
 
-def test_generated_source_is_built_from_the_tree() -> None:
-    checked = _expr.check("pace >= tolerance and not overdue", TYPES)
-    source = _expr.generate_source([checked.tree], ["overdue", "pace"], {"tolerance": 0.75})
-    assert "(0.75)" in source
-    assert "tolerance" not in source
+def test_parameters_are_data_not_source_text() -> None:
+    # F1: a bound number is read from the generated module's namespace, never pasted in.
+    result = checked("pace >= tolerance and not overdue")
+    source = generate_source([result.tree], {"tolerance": 0.75})
+    assert "0.75" not in source
+    assert "pace >= tolerance" in source
     assert "overdue is False" in source
 
 
-def test_nan_constants_and_parameters_compile() -> None:
+def test_true_false_parameters_fold_into_fixed_words() -> None:
+    result = checked("strict and value > 1")
+    assert generate_source([result.tree], {"strict": False}).count("if False:") == 2
+    assert "strict" not in generate_source([result.tree], {"strict": True})
+
+
+def test_a_parameter_value_of_another_type_is_refused_by_the_compiler() -> None:
+    class Sneaky(float):
+        def __repr__(self) -> str:  # pragma: no cover - must never be called
+            raise AssertionError("repr of a parameter was used")
+
+    result = checked("pace >= tolerance")
+    with pytest.raises(TypeError, match="int or float"):
+        compile_classifier(
+            [result.tree], {}, {"tolerance": Sneaky(0.5)}, hit_policy="first", clash=print
+        )
+
+
+def test_non_finite_data_still_compiles() -> None:
+    # The rule set refuses NaN and infinite parameters (see test_rules); the compiler itself
+    # only reads data, so such a value cannot break the generated code.
     assert matches("pace >= tolerance", {"pace": 1.0}, tolerance=math.inf) is False
     assert matches("pace >= tolerance", {"pace": 1.0}, tolerance=-math.inf) is True
     assert matches("pace >= tolerance", {"pace": 1.0}, tolerance=math.nan) is False
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "(value * 1e308 * 1e308) is None",
+        "(value + 1.7e308 + 1.7e308) is None",
+        "(-value - 1.7e308 - 1.7e308) is None",
+        "(value / 1e-308) is None",
+        "(value ** 400) is None",
+        "(value % 0.0) is None",
+    ],
+)
+def test_arithmetic_overflow_to_infinity_is_none(source: str) -> None:
+    # F14: every arithmetic result that is not finite is None, as documented.
+    assert matches(source, {"value": 10.0}) is True
+    assert matches(source.replace(" is None", " > 1e308"), {"value": 10.0}) is False
+    assert matches("not " + source.replace(" is None", " > 1e308"), {"value": 10.0}) is False
+
+
+def test_infinite_facts_in_arithmetic_are_none() -> None:
+    assert matches("(value + 1) is None", {"value": math.inf}) is True
+    assert matches("(value - value) is None", {"value": math.inf}) is True
+    assert matches("value > 1", {"value": math.inf}) is True  # no arithmetic: compares
+
+
+def test_generated_source_is_in_linecache_for_tracebacks() -> None:
+    result = checked("value + 1 > 3")
+    classify = compile_classifier(
+        [result.tree],
+        {"value": Kind.NUMBER},
+        {},
+        hit_policy="first",
+        clash=print,
+        label="goalcheck rule set demo",
+    )
+    filename = classify.__code__.co_filename
+    assert filename.startswith("<goalcheck rule set demo ")
+    assert "".join(linecache.getlines(filename)) == classify.__doc__
+    with pytest.raises(EvaluationError) as info:
+        classify({"value": "3"})
+    shown = "".join(traceback.format_exception(info.value.__context__))
+    assert f'File "{filename}", line' in shown
+    assert "\n    if ((" in shown  # the failing line of generated code is shown
+
+
+def test_labels_with_control_characters_compile() -> None:
+    result = checked("true")
+    classify = compile_classifier(
+        [result.tree], {}, {}, hit_policy="first", clash=print, label="rule set a\0b\x1b"
+    )
+    assert "\0" not in classify.__code__.co_filename
+    assert classify({}) == 0
+
+
 def test_unique_policy_calls_clash() -> None:
-    trees = [_expr.check(text, TYPES).tree for text in ("value > 0", "value > 1")]
+    trees = [checked(text).tree for text in ("value > 0", "value > 1")]
     calls: list[tuple[int, int]] = []
-    classify = _expr.compile_classifier(
+    classify = compile_classifier(
         trees,
-        {"value": "number"},
+        {"value": Kind.NUMBER},
         {},
         hit_policy="unique",
         clash=lambda a, b: calls.append((a, b)),
@@ -427,3 +538,129 @@ def test_unique_policy_calls_clash() -> None:
     assert calls == []
     classify({"value": 2})
     assert calls == [(0, 1)]
+
+
+# -- the tree ---------------------------------------------------------------------------------
+
+
+def test_the_tree_is_the_languages_own() -> None:
+    tree = checked("0 <= progress < 1 and not strict").tree
+    assert isinstance(tree, _lang.BoolOp)
+    assert tree.op == "and"
+    chain, negation = tree.values
+    assert isinstance(chain, _lang.BoolOp)  # a chain becomes 'and' of comparisons
+    first, second = chain.values
+    assert isinstance(first, _lang.Compare)
+    assert isinstance(second, _lang.Compare)
+    assert (first.op, second.op) == ("<=", "<")
+    assert first.left == _lang.Literal(0, span=_lang.Span(1, 1, 1, 2))
+    assert first.right is second.left  # the shared operand is one node
+    assert first.right == _lang.Name(
+        "progress", "fact", kind=Kind.NUMBER, span=_lang.Span(1, 6, 1, 14)
+    )
+    assert negation == _lang.Not(
+        _lang.Name("strict", "parameter", kind=Kind.BOOL, span=_lang.Span(1, 27, 1, 33)),
+        span=_lang.Span(1, 23, 1, 33),
+    )
+    assert all(node.kind is Kind.BOOL for node in (tree, chain, first, second, negation))
+
+
+@pytest.mark.parametrize(
+    ("source", "node_type", "kind"),
+    [
+        ("value", _lang.Name, Kind.NUMBER),
+        ("true", _lang.Literal, Kind.BOOL),
+        ("False", _lang.Literal, Kind.BOOL),
+        ("1.5", _lang.Literal, Kind.NUMBER),
+        ("value + 1", _lang.Arith, Kind.NUMBER),
+        ("-value", _lang.Negate, Kind.NUMBER),
+        ("+value", _lang.Name, Kind.NUMBER),  # unary plus is dropped
+        ("round(value, 2)", _lang.Call, Kind.NUMBER),
+        ("value is None", _lang.IsNone, Kind.BOOL),
+        ("measured_on is not None", _lang.IsNone, Kind.BOOL),
+        ("value if satisfied else 1", _lang.IfExp, Kind.NUMBER),
+        ("satisfied if overdue else true", _lang.IfExp, Kind.BOOL),
+        ("satisfied or overdue", _lang.BoolOp, Kind.BOOL),
+        ("value > 1", _lang.Compare, Kind.BOOL),
+    ],
+)
+def test_node_classes_and_kinds(source: str, node_type: type, kind: Kind) -> None:
+    tree = check(source, KINDS, PARAM_KINDS, want=kind).tree
+    assert type(tree) is node_type
+    assert tree.kind is kind
+
+
+def test_spans_of_a_multi_line_condition() -> None:
+    tree = checked("value >= 10\n  and satisfied").tree
+    assert isinstance(tree, _lang.BoolOp)
+    assert tree.span == _lang.Span(1, 1, 2, 16)
+    assert tree.values[1].span == _lang.Span(2, 7, 2, 16)
+
+
+def test_nodes_are_frozen_and_hashable() -> None:
+    tree = checked("value > 1").tree
+    with pytest.raises(AttributeError):
+        tree.op = "<"  # type: ignore[misc]
+    assert hash(tree) == hash(checked("value > 1").tree)
+    assert not hasattr(tree, "__dict__")  # slotted
+
+
+def test_node_visitor_and_walk() -> None:
+    class Names(_lang.NodeVisitor):
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def visit_Name(self, node: _lang.Name) -> None:
+            self.seen.append(node.id)
+
+    tree = checked("min(value, target) > tolerance or satisfied").tree
+    visitor = Names()
+    visitor.visit(tree)
+    assert visitor.seen == ["value", "target", "tolerance", "satisfied"]
+    assert [type(node).__name__ for node in _lang.walk(tree)][:3] == ["BoolOp", "Compare", "Call"]
+
+
+def test_a_hand_built_tree_compiles() -> None:
+    # What a second backend relies on: the documented node API is enough to build and run.
+    value = _lang.Name("value", "fact", kind=Kind.NUMBER)
+    tree = _lang.Compare(">", _lang.Arith("*", value, _lang.Literal(2)), _lang.Literal(3))
+    classify = compile_classifier(
+        [tree], {"value": Kind.NUMBER}, {}, hit_policy="first", clash=print
+    )
+    assert (classify({"value": 2}), classify({"value": 1}), classify({})) == (0, -1, -1)
+
+
+def test_hand_built_trees_with_foreign_names_are_refused() -> None:
+    bad = _lang.IsNone(_lang.Name("__import__", "fact", kind=Kind.NUMBER))
+    with pytest.raises(TypeError, match="not a fact or parameter name"):
+        compile_classifier([bad], {}, {}, hit_policy="first", clash=print)
+    with pytest.raises(ValueError):
+        _lang.Name("value", "global", kind=Kind.NUMBER)
+
+
+def test_problems_are_goalcheck_errors() -> None:
+    with pytest.raises(GoalcheckError):
+        checked("vaue > 1")
+    with pytest.raises(ValueError):  # RuleError is an InputError, a ValueError
+        checked("vaue > 1")
+
+
+def test_problems_are_located_in_the_callers_file() -> None:
+    with pytest.raises(RuleError) as info:
+        check(
+            "value > 1 and\n vaue",
+            KINDS,
+            file="r.toml",
+            location="rules[2].when",
+            label="rule 'x': ",
+        )
+    (problem,) = info.value.problems
+    assert str(problem) == (
+        "r.toml:rules[2].when, line 2, column 2: rule 'x': unknown name 'vaue' "
+        "(did you mean 'value'?)"
+    )
+
+
+def test_costs_are_recorded() -> None:
+    small, large = checked("value > 1"), checked("value > 1 and (target > 2 or pace > 3)")
+    assert 0 < small.cost < large.cost <= _lang.MAX_COST
