@@ -715,3 +715,16 @@ def test_xlsx_without_the_extra(report: Report, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(builtins, "__import__", no_xlsxwriter)
     with pytest.raises(MissingDependencyError, match=r"goalcheck\[xlsx\]"):
         render_bytes(report, "xlsx")
+
+
+def test_a_rule_sets_own_rollup_score_is_shown() -> None:
+    from types import SimpleNamespace
+
+    from goalcheck._export._view import _rollup_detail
+
+    assert _rollup_detail(SimpleNamespace(method="share_met", score=0.6), "da") == "60 % nået"
+    assert _rollup_detail(SimpleNamespace(method="mean_score", score=1.25), "en") == (
+        "mean score 1.25"
+    )
+    assert _rollup_detail(SimpleNamespace(method="worst", score=None), "en") == ""
+    assert _rollup_detail(None, "en") == ""
