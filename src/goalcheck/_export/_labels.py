@@ -17,7 +17,6 @@ __all__ = [
     "CHANGE_MARKS",
     "FACT_MEANINGS_DA",
     "LABELS",
-    "TONES",
     "change_summary",
     "change_text",
     "fmt_date",
@@ -132,25 +131,6 @@ FACT_MEANINGS_DA: dict[str, str] = {
 }
 """Danish meanings of the facts (the English ones live in ``_vocabulary.FACTS``)."""
 
-TONES: dict[str, str] = {
-    "met": "good",
-    "target_achieved": "good",
-    "met_or_on_track": "good",
-    "on_track": "ok",
-    "substantial_progress": "ok",
-    "significant_progress": "ok",
-    "moderate_progress": "warn",
-    "fair_progress": "warn",
-    "at_risk": "bad",
-    "limited_progress": "bad",
-    "insufficient_progress": "bad",
-    "stagnation_or_regression": "bad",
-    "deterioration": "bad",
-    "movement_away": "bad",
-    "not_met": "bad",
-    "not_evaluable": "none",
-}
-"""Status id -> colour tone for the shipped rule sets; others are placed by severity."""
 
 
 CHANGE_MARKS: dict[str, str] = {
@@ -201,15 +181,14 @@ def tone(
 ) -> str:
     """A colour tone (good, ok, warn, bad, none) for a status of any rule set.
 
-    *tones* holds the rule set's own tones (``StatusInfo.tone``) where it states them.
+    *tones* holds the rule set's own tones (``StatusInfo.tone``, set on every status of a
+    :class:`~goalcheck.rules.RuleSet`); a status without one is placed by its severity.
     """
     if status is None:
         return "none"
     own = tones.get(status) if tones is not None else None
     if own:
         return own
-    if status in TONES:
-        return TONES[status]
     ranked = sorted(severities, key=lambda s: severities[s])
     if status not in ranked or len(ranked) < 2:
         return "none"
