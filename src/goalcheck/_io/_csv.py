@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -44,9 +45,21 @@ __all__ = [
 _DELIMITERS = (",", ";", "\t")
 
 
+#: The prefix of targets.csv columns holding a target's own rule-set parameters.
+PARAM_PREFIX = "param."
+
+
 def target_columns() -> list[str]:
-    """The columns targets.csv may have: Target's single-valued fields, in model order."""
-    return [name for name, shape in field_shapes(Target).items() if shape.form == "scalar"]
+    """The columns targets.csv may have: Target's single-valued fields, in model order.
+
+    Also accepted: ``param.<name>`` columns, one per rule-set parameter a target overrides
+    (:data:`PARAM_PREFIX`).
+    """
+    return [
+        name
+        for name, shape in field_shapes(Target).items()
+        if shape.form == "scalar" and name != "params"
+    ]
 
 
 def measurement_columns() -> list[str]:
@@ -56,7 +69,7 @@ def measurement_columns() -> list[str]:
 
 def target_sheet() -> Columns:
     required = [name for name, shape in field_shapes(Target).items() if shape.required]
-    return Columns.of(Target, target_columns(), required)
+    return Columns.of(Target, target_columns(), required, prefix=PARAM_PREFIX, into="params")
 
 
 def measurement_sheet() -> Columns:
@@ -218,7 +231,10 @@ def sniff(header_line: str, columns: list[str]) -> str:
     """
 
     def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        try:
+            cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        except csv.Error:
+            return 0, 0
         names = [cell.strip() for cell in cells]
         return sum(name in columns for name in names), len(names)
 
@@ -233,7 +249,7 @@ def read_csv_table(path: Path, shown: str, *, encoding: str | None = None) -> Ta
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise PlanError(Problem("is a binary file, not CSV text (it holds NUL bytes)", shown))
     text = decode(data, shown, encoding)
-    first = text.split("\n", 1)[0]
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = sniff(first, [*target_columns(), *measurement_columns()])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:

@@ -51,15 +51,31 @@ class Columns:
     names: list[str]
     required: list[str]
     types: dict[str, Any]
+    #: Columns ``<prefix><name>`` (numbers or true/false) are gathered into the field *into*
+    #: as ``{name: value}`` (a target's ``param.<name>`` columns into ``params``).
+    prefix: str | None = None
+    into: str | None = None
 
     @classmethod
-    def of(cls, model: type, names: list[str], required: list[str]) -> Columns:
+    def of(
+        cls,
+        model: type,
+        names: list[str],
+        required: list[str],
+        *,
+        prefix: str | None = None,
+        into: str | None = None,
+    ) -> Columns:
         shapes = field_shapes(model)
         types = {name: shapes[name].type if name in shapes else str for name in names}
-        return cls(names, required, types)
+        return cls(names, required, types, prefix, into)
 
-    def numeric(self) -> list[str]:
-        return [name for name, kind in self.types.items() if kind in (int, float)]
+    def prefixed(self, name: str) -> bool:
+        return self.prefix is not None and name.startswith(self.prefix) and name != self.prefix
+
+    def numeric(self, usable: list[str | None]) -> list[str]:
+        own = [name for name, kind in self.types.items() if kind in (int, float)]
+        return own + [name for name in usable if name is not None and self.prefixed(name)]
 
 
 def _blank(cell: Any) -> bool:
@@ -89,11 +105,11 @@ def _header(
     usable: list[str | None] = []
     meant: set[str] = set()
     for name in header:
-        if name in columns.names and name not in usable:
+        if (name in columns.names or columns.prefixed(name)) and name not in usable:
             usable.append(name)
             continue
         usable.append(None)
-        if name in columns.names:
+        if name in columns.names or columns.prefixed(name):
             problems.add(f"column {name!r} appears more than once", where.key(name))
         elif not name:
             problems.add("a column has no name", where.whole)
@@ -189,6 +205,8 @@ def settle_decimal(
 
 def _typed(value: Any, kind: Any, decimal: Decimal, settled: bool) -> Any:
     """A workbook's or CSV's cell as the builder expects it for a field of type *kind*."""
+    if kind in (int, float) and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value  # a parameter may be true/false; a number field refuses it later
     if kind in (int, float) and isinstance(value, str):
         return parse_number(value, decimal if settled else ".")
     if kind is str and isinstance(value, int | float) and not isinstance(value, bool):
@@ -216,15 +234,29 @@ def records(
         return
     usable, missing = header
     rows = list(_cells(table, usable, problems))
-    mark, settled = settle_decimal(rows, columns.numeric(), decimal, table, problems)
+    mark, settled = settle_decimal(rows, columns.numeric(usable), decimal, table, problems)
     for where, data in rows:
         bad = set()
         for name, value in list(data.items()):
+            kind = float if columns.prefixed(name) else columns.types.get(name)
             try:
-                data[name] = _typed(value, columns.types.get(name), mark, settled)
+                data[name] = _typed(value, kind, mark, settled)
             except ValueError as error:
                 if settled or not isinstance(value, str) or classify(value) is None:
                     problems.add(str(error), where.key(name))
                 bad.add(name)
                 del data[name]
+        _gather(data, columns)
         yield Record(where, data, frozenset(bad | set(missing)))
+
+
+def _gather(data: dict[str, Any], columns: Columns) -> None:
+    """Move the ``<prefix><name>`` cells of a row into one table under ``columns.into``."""
+    if columns.prefix is None or columns.into is None:
+        return
+    gathered = {
+        name.removeprefix(columns.prefix): data.pop(name)
+        for name in [n for n in data if columns.prefixed(n)]
+    }
+    if gathered:
+        data[columns.into] = gathered
