@@ -152,10 +152,6 @@ def _finite(field: str) -> Any:
     return check
 
 
-def _opt_float(value: object) -> float | None:
-    return None if value is None else _to_float(value)
-
-
 def _to_float(value: object) -> float:
     # strings are read like a CSV cell on its own: "12,5" is 12.5, "1.800" is refused
     try:
@@ -164,14 +160,18 @@ def _to_float(value: object) -> float:
         raise PlanError(str(error)) from None
 
 
+def _opt_float(value: object) -> float | None:
+    return None if value is None else _to_float(value)
+
+
 def _param_value(name: str, value: object) -> float | bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("true", "false"):
         return value.strip().lower() == "true"
     try:
-        number = _to_float(value)
-    except PlanError:
+        number = to_float(value)
+    except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number):
         message = f"a parameter is a number or true/false, not {value!r}"
@@ -201,11 +201,14 @@ def _req_end_date(value: dt.date | str) -> dt.date:
 
 
 def _opt_period(value: Period | str | None) -> Period | None:
-    if value is None or isinstance(value, Period):
+    if value is None:
         return value
-    from goalcheck.periods import parse_period
+    from goalcheck.periods import check_supported, parse_period
 
-    return parse_period(value)
+    period = value if isinstance(value, Period) else parse_period(value)
+    check_supported(period.start)  # the plan's period gives targets their dates (F3)
+    check_supported(period.end)
+    return period
 
 
 def _direction(value: object) -> Direction:
