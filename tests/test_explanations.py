@@ -137,9 +137,28 @@ def _claim(lang: str, pattern: str, check: Callable[..., bool], what: str) -> Cl
 
 
 _N = r"([+\-]?\d(?:[\d.,]*\d)?(?:[eE][+\-]?\d+)?)"
+
+
+def _exceeds(
+    subject: str, limit: str, above: bool
+) -> Callable[[Mapping[str, object], re.Match[str]], bool]:
+    def check(facts: Mapping[str, object], _m: re.Match[str]) -> bool:
+        value, bound = facts.get(subject), facts.get(limit)
+        if not isinstance(value, int | float) or not isinstance(bound, int | float):
+            return False
+        return value > bound if above else value < bound
+
+    return check
+
+
+def _not(name: str) -> Callable[[Mapping[str, object], re.Match[str]], bool]:
+    return lambda facts, _m: facts.get(name) is not True
+
+
 CLAIMS: list[Claim] = [
-    _claim("en", r"[Tt]he value " + _N, _is_number("value"), "the value cited is `value`"),
-    _claim("da", r"[Vv]ærdien " + _N, _is_number("value"), "the value cited is `value`"),
+    # the numbers cited for a subject are that subject's fact
+    _claim("en", r"[Tt]he value (?:is )?" + _N, _is_number("value"), "the value cited is `value`"),
+    _claim("da", r"[Vv]ærdien (?:er )?" + _N, _is_number("value"), "the value cited is `value`"),
     _claim("en", r"[Ff]orecast,? " + _N, _is_number("forecast"), "a cited forecast is `forecast`"),
     _claim(
         "da",
@@ -148,65 +167,65 @@ CLAIMS: list[Claim] = [
         "a cited forecast is `forecast`",
     ),
     _claim(
+        "en", r"[Tt]he trend reaches " + _N, _is_number("projected"), "the trend is `projected`"
+    ),
+    _claim(
+        "da", r"[Uu]dviklingen peger på " + _N, _is_number("projected"), "the trend is `projected`"
+    ),
+    # meeting the target: the value, the forecast or the trend
+    _claim(
         "en",
-        r"[Tt]he value [^.]*? meets",
+        r"[Tt]he value [^.:,]*? (?:meets|lies within)",
         _fact("satisfied", True),
-        "'value meets' needs satisfied",
+        "value meets",
     ),
     _claim(
         "da",
-        r"[Vv]ærdien [^.]*? opfylder målet",
+        r"[Vv]ærdien [^.:,]*? (?:opfylder målet|ligger inden for)",
         _fact("satisfied", True),
-        "'værdien opfylder' needs satisfied",
+        "værdien opfylder",
     ),
+    _claim("en", r"does not meet the target", _not("satisfied"), "'does not meet' needs unmet"),
+    _claim("da", r"opfylder ikke målet", _not("satisfied"), "'opfylder ikke' needs unmet"),
     _claim(
         "en",
-        r"does not meet the target",
-        lambda f, m: f.get("satisfied") is not True or f.get("forecast_satisfied") is False,
-        "'does not meet' needs an unmet subject",
-    ),
-    _claim(
-        "en",
-        r"[Ff]orecast[^.]*? meets",
+        r"[Ff]orecast[^.]*? (?:meets|lies within)",
         _fact("forecast_satisfied", True),
-        "'forecast meets' needs forecast_satisfied",
+        "forecast meets",
     ),
     _claim(
         "da",
-        r"[Ff]orventning(?:en)?[^.]*? opfylder",
+        r"[Ff]orventning(?:en)?[^.]*? (?:opfylder målet|ligger inden for)",
         _fact("forecast_satisfied", True),
-        "'forventningen opfylder' needs forecast_satisfied",
+        "forventningen opfylder",
     ),
     _claim(
         "en",
-        r"[Ff]orecast[^.]*? does not (?:reach|meet)",
+        r"[Ff]orecast[^.]*? (?:does not (?:reach|meet|move)|is (?:above|below) the)",
         _fact("forecast_satisfied", False),
-        "'forecast does not meet' needs not forecast_satisfied",
+        "forecast misses",
     ),
     _claim(
         "da",
-        r"[Ff]orventning(?:en)?[^.]*? (?:når|opfylder) ikke",
+        r"[Ff]orventning(?:en)?[^.]*? "
+        r"(?:når ikke|opfylder ikke|kommer ikke|er (?:over|under) den)",
         _fact("forecast_satisfied", False),
-        "'forventningen når ikke' needs not forecast_satisfied",
+        "forventningen misser",
     ),
     _claim(
         "en",
-        r"[Tt]rend[^.]*? meets",
+        r"[Tt]rend[^.]*? (?:meets|lies within|is beyond)",
         _fact("projected_satisfied", True),
-        "'trend meets' needs projected_satisfied",
+        "trend meets",
     ),
     _claim(
         "da",
-        r"[Uu]dvikling(?:en)?[^.]*? opfylder",
+        r"[Uu]dvikling(?:en)?[^.]*? (?:opfylder målet|ligger inden for|er forbi)",
         _fact("projected_satisfied", True),
-        "'udviklingen opfylder' needs projected_satisfied",
+        "udviklingen opfylder",
     ),
-    _claim(
-        "en",
-        r"[Nn]o actual value",
-        lambda f, m: f.get("value") is None,
-        "'no actual value' needs value None",
-    ),
+    # missing data
+    _claim("en", r"[Nn]o actual value", lambda f, m: f.get("value") is None, "needs value None"),
     _claim(
         "da",
         r"ikke indberettet nogen faktisk værdi",
@@ -217,40 +236,64 @@ CLAIMS: list[Claim] = [
         "en",
         r"\bno forecast\b(?! says)",
         lambda f, m: f.get("forecast") is None,
-        "'no forecast' needs forecast None",
+        "needs forecast None",
     ),
     _claim(
         "da",
         r"\bingen forventning\b(?! siger)",
         lambda f, m: f.get("forecast") is None,
-        "'ingen forventning' needs forecast None",
+        "needs forecast None",
     ),
+    # a band: above or below it, for the value and for the forecast
     _claim(
         "en",
-        r"above the upper limit",
-        _above_high,
-        "'above the upper limit' needs value > target_high",
+        r"value \S+ is above the upper limit",
+        _exceeds("value", "target_high", True),
+        "value above",
     ),
     _claim(
         "da",
-        r"over den øvre grænse",
-        _above_high,
-        "'over den øvre grænse' needs value > target_high",
-    ),
-    _claim(
-        "en", r"below the lower limit", _below_low, "'below the lower limit' needs value < target"
-    ),
-    _claim(
-        "da",
-        r"under den nedre grænse",
-        _below_low,
-        "'under den nedre grænse' needs value < target",
+        r"værdien \S+ er over den øvre grænse",
+        _exceeds("value", "target_high", True),
+        "value above",
     ),
     _claim(
         "en",
-        r"moved beyond the baseline",
+        r"value \S+ is below the lower limit",
+        _exceeds("value", "target", False),
+        "value below",
+    ),
+    _claim(
+        "da",
+        r"værdien \S+ er under den nedre grænse",
+        _exceeds("value", "target", False),
+        "value below",
+    ),
+    _claim(
+        "en",
+        r"forecast[^.]*? is above the upper limit",
+        _exceeds("forecast", "target_high", True),
+        "fc above",
+    ),
+    _claim(
+        "en",
+        r"forecast[^.]*? is below the lower limit",
+        _exceeds("forecast", "target", False),
+        "fc below",
+    ),
+    # direction-only targets, milestones
+    _claim(
+        "en",
+        r"(?<!not )(?:moved beyond|risen above|fallen below) the baseline",
         _fact("satisfied", True),
-        "'moved beyond' needs satisfied",
+        "moved beyond needs satisfied",
+    ),
+    _claim("en", r"has not moved beyond the baseline", _not("satisfied"), "not moved needs unmet"),
+    _claim(
+        "da",
+        r"(?<!ikke )(?:kommet forbi|steget over|faldet under) udgangspunktet",
+        _fact("satisfied", True),
+        "kommet forbi needs satisfied",
     ),
     _claim(
         "en",
