@@ -889,3 +889,19 @@ def test_a_compiled_rule_set_pickles() -> None:
     assert copy.parameters == rs.parameters
     assert copy.source == rs.source
     assert copy.compile()(BEHIND) == rs.compile()(BEHIND)
+
+
+def test_rollup_and_years_pass_through_and_inherit(tmp_path: Path) -> None:
+    base = write(
+        tmp_path,
+        rule("true"),
+        name="base.toml",
+        header='rollup = {method = "mean_score"}\n' + HEADER,
+    )
+    rs = load_rules(base)
+    assert (rs.rollup, rs.years) == ({"method": "mean_score"}, None)
+    child = tmp_path / "child.toml"
+    child.write_text('name = "c"\nversion = "1"\nextends = "base.toml"\nyears = "whole"\n')
+    rs = load_rules(child)
+    assert (rs.rollup, rs.years) == ({"method": "mean_score"}, "whole")
+    assert pickle.loads(pickle.dumps(rs)).years == "whole"

@@ -85,6 +85,9 @@ class _Header:
     extends: str | None = None
     hit_policy: str | None = None
     order: tuple[str, ...] | None = None
+    #: Passed through untouched to ``RuleSet.rollup`` / ``RuleSet.years`` (checked elsewhere).
+    rollup: Any = None
+    years: str | None = None
 
 
 @attrs.frozen
@@ -306,6 +309,17 @@ def _load_parent(
 # --------------------------------------------------------------------------- building
 
 
+def _inherited(header: _Header | None, parent: RuleSet | None) -> dict[str, Any]:
+    """``rollup`` and ``years``: this file's if it gives them, else the extended set's."""
+    found: dict[str, Any] = {}
+    for key in ("rollup", "years"):
+        value = getattr(header, key) if header is not None else None
+        if value is None and parent is not None:
+            value = getattr(parent, key)
+        found[key] = value
+    return found
+
+
 class _Builder:
     """Reads one rule file's tables into RuleSet parts, collecting located problems."""
 
@@ -375,6 +389,7 @@ class _Builder:
                 rules=rules,
                 parameter_descriptions=descriptions,
                 source=self.file,
+                **_inherited(header, parent),
             )
         except RuleError as error:
             self.problems.found.extend(error.problems)

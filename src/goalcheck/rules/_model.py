@@ -124,6 +124,10 @@ class RuleSetInfo:
     path: str
 
 
+def _rebuild(fields: dict[str, Any]) -> RuleSet:
+    return RuleSet(**fields)
+
+
 def _to_dict(value: Mapping[str, Any]) -> dict[str, Any]:
     return dict(value)
 
@@ -149,6 +153,9 @@ class RuleSet:
     rules: tuple[Rule, ...] = attrs.field(converter=_to_tuple)
     parameter_descriptions: dict[str, str] = attrs.field(factory=dict, converter=_to_dict)
     source: str | None = None
+    #: The rule file's ``rollup`` and ``years`` keys, untouched (their own module checks them).
+    rollup: Any = attrs.field(default=None, kw_only=True)
+    years: str | None = attrs.field(default=None, kw_only=True)
     fact_names: frozenset[str] = attrs.field(init=False)
     _checked: tuple[Checked, ...] = attrs.field(init=False, repr=False)
     _templates: tuple[Templates, ...] = attrs.field(init=False, repr=False)
@@ -166,20 +173,10 @@ class RuleSet:
     def __reduce__(self) -> tuple[Any, ...]:
         # Compiled functions cannot be pickled; rebuild (and re-check) from the definition,
         # so a rule set can be sent to worker processes.
-        return (
-            RuleSet,
-            (
-                self.name,
-                self.version,
-                self.description,
-                self.statuses,
-                self.parameters,
-                self.hit_policy,
-                self.rules,
-                self.parameter_descriptions,
-                self.source,
-            ),
-        )
+        fields = {
+            field.name: getattr(self, field.name) for field in attrs.fields(RuleSet) if field.init
+        }
+        return (_rebuild, (fields,))
 
     # -- lookups ------------------------------------------------------------------------------
 
