@@ -30,7 +30,7 @@ StrPath = str | os.PathLike[str]
 TARGET_ID = "target_id"
 
 #: How many unknown target ids get a "did you mean": each costs a pass over every id.
-MAX_SUGGESTIONS = 20
+MAX_SUGGESTIONS = 10
 
 
 @attrs.frozen
@@ -104,7 +104,7 @@ def _attach_loose(
     extra: dict[str, list[Measurement]] = {}
     problems: list[Problem] = []
     orphans: dict[str | None, int] = {}
-    suggested = 0
+    hints: dict[str, str] = {}  # difflib is linear in the ids: a bounded number of calls
     for loose in parts.measurements:
         if loose.target_id in known:
             extra.setdefault(loose.target_id, []).append(loose.measurement)
@@ -113,10 +113,9 @@ def _attach_loose(
         elif loose.target_id in parts.failed_target_ids:
             pass  # the target's own problems are reported
         else:
-            hint = ""
-            if suggested < MAX_SUGGESTIONS:  # difflib is linear in the ids: bound the calls
-                suggested += 1
-                hint = did_you_mean(loose.target_id, ids)
+            hint = hints.get(loose.target_id, "")
+            if loose.target_id not in hints and len(hints) < MAX_SUGGESTIONS:
+                hint = hints[loose.target_id] = did_you_mean(loose.target_id, ids)
             problems.append(
                 Problem(
                     f"measurement for unknown target {loose.target_id!r}{hint}",

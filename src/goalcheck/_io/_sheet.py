@@ -78,6 +78,9 @@ class Columns:
         return own + [name for name in usable if name is not None and self.prefixed(name)]
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
@@ -239,6 +242,8 @@ def records(
         bad = set()
         for name, value in list(data.items()):
             kind = float if columns.prefixed(name) else columns.types.get(name)
+            if isinstance(value, str) and kind not in (int, float):
+                continue  # text for a text, date or choice field: the builder reads it
             try:
                 data[name] = _typed(value, kind, mark, settled)
             except ValueError as error:
@@ -246,8 +251,9 @@ def records(
                     problems.add(str(error), where.key(name))
                 bad.add(name)
                 del data[name]
-        _gather(data, columns)
-        yield Record(where, data, frozenset(bad | set(missing)))
+        if columns.prefix is not None:
+            _gather(data, columns)
+        yield Record(where, data, frozenset(bad | set(missing)) if bad or missing else _NONE)
 
 
 def _gather(data: dict[str, Any], columns: Columns) -> None:
