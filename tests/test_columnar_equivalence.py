@@ -35,7 +35,9 @@ REL = 1e-9
 def same(a: object, b: object) -> bool:
     """Equal, floats within 1e-9 relative (and 1e-12 absolute, for values near zero)."""
     if a is None or b is None or isinstance(a, bool) or isinstance(b, bool):
-        return a == b and type(a) is type(b) if isinstance(a, bool) or isinstance(b, bool) else a is b
+        return (
+            a == b and type(a) is type(b) if isinstance(a, bool) or isinstance(b, bool) else a is b
+        )
     if isinstance(a, int | float) and isinstance(b, int | float):
         return math.isclose(a, b, rel_tol=REL, abs_tol=1e-12)
     return a == b

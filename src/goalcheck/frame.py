@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["evaluate_batch", "evaluate_frame", "explain_rows"]
 
+
 def _need_polars() -> None:
     try:
         import polars  # noqa: F401

@@ -22,6 +22,7 @@ from goalcheck._columnar._engine import evaluate, fact_order, prepare
 from goalcheck._columnar._input import Frames, normalize, to_polars
 from goalcheck.engine import resolve_as_of
 from goalcheck.periods import Period
+from goalcheck.report import Report
 from goalcheck.rules import RuleSet, load_rules
 
 __all__ = ["evaluate_nested", "evaluate_tables", "report_for"]
@@ -56,7 +57,7 @@ def evaluate_nested(
 ) -> pl.DataFrame:
     """:func:`goalcheck.frame.evaluate_batch`."""
     if type(batch).__name__ == "RecordBatch":
-        import pyarrow as pa
+        import pyarrow as pa  # type: ignore[import-untyped]
 
         batch = pa.Table.from_batches([batch])
     targets, measurements, checkpoints = unnest(to_polars(batch, "batch"))
@@ -82,9 +83,9 @@ def report_for(
     rows: Iterable[str] | Any = None,
     targets: Any = None,
     parameters: Mapping[str, Any] | None = None,
-) -> Any:
+) -> Report:
     """:func:`goalcheck.frame.explain_rows`: Report-compatible results for some rows."""
-    from goalcheck.report import Report, Result, _Context, make_rollup
+    from goalcheck.report import Result, _Context, make_rollup
 
     ruleset = load_rules(rules)
     overrides = dict(parameters or {})

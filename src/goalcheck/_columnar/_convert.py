@@ -121,5 +121,7 @@ def unnest(batch: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
         tables.append(long)
     measurements = tables[0]
     if measurements is None:
-        measurements = pl.DataFrame(schema={"target_id": pl.String, "date": pl.Date, "value": pl.Float64})
+        measurements = pl.DataFrame(
+            schema={"target_id": pl.String, "date": pl.Date, "value": pl.Float64}
+        )
     return targets, measurements, tables[1]

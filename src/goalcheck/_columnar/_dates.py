@@ -76,5 +76,8 @@ def with_years(frame: pl.LazyFrame, out: str, a: pl.Expr, b: pl.Expr) -> pl.Lazy
     )
     frame = frame.with_columns(years.alias(t + "yr"))
     result = pl.when(pl.col(t + "back")).then(-pl.col(t + "yr")).otherwise(pl.col(t + "yr"))
-    temps = [t + name for name in ("a", "b", "lo", "hi", "back", "y", "m", "d", "w0", "w", "an", "fo", "yr")]
+    temps = [
+        t + name
+        for name in ("a", "b", "lo", "hi", "back", "y", "m", "d", "w0", "w", "an", "fo", "yr")
+    ]
     return frame.with_columns(result.alias(out)).drop(temps)

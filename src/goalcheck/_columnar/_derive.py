@@ -83,7 +83,9 @@ def _progress_and_pace(frame: pl.LazyFrame, as_of: int) -> pl.LazyFrame:
     span = (dl - origin).cast(pl.Float64)
     frame = frame.with_columns(
         progress=progress,
-        elapsed_now=pl.when(timed).then((as_of - origin).cast(pl.Float64) / span).otherwise(NULL_F),
+        elapsed_now=pl.when(timed)
+        .then((as_of - origin).cast(pl.Float64) / span)
+        .otherwise(NULL_F),
         elapsed=pl.when(timed & (c("_n") > 0))
         .then((c("_last") - origin).cast(pl.Float64) / span)
         .otherwise(NULL_F),
@@ -142,9 +144,7 @@ def _growth(frame: pl.LazyFrame, as_of: int) -> pl.LazyFrame:
     anticipated = pl.when(cagr.is_not_null() & te.is_not_null() & b.is_not_null())
     frame = frame.with_columns(
         growth=growth.otherwise(NULL_F),
-        anticipated_ratio=anticipated.then(finite((c("_ahead") - b) / (te - b))).otherwise(
-            NULL_F
-        ),
+        anticipated_ratio=anticipated.then(finite((c("_ahead") - b) / (te - b))).otherwise(NULL_F),
     )
     gr = c("growth_required")
     ratio = pl.when(c("growth").is_not_null() & gr.is_not_null() & (gr != 0))
@@ -206,10 +206,7 @@ def derive(frame: pl.LazyFrame, as_of: int, *, trend: bool, growth: bool) -> pl.
     frame = _value(frame, as_of)
     frame = _effective_goal(frame)
     frame = _progress_and_pace(frame, as_of)
-    if trend:
-        frame = _projection(frame, as_of)
-    else:
-        frame = frame.with_columns(projected=NULL_F)
+    frame = _projection(frame, as_of) if trend else frame.with_columns(projected=NULL_F)
     if growth:
         frame = _growth(frame, as_of)
     else:

@@ -21,14 +21,14 @@ import polars as pl
 from goalcheck._columnar._dates import day_number
 from goalcheck._columnar._derive import derive
 from goalcheck._columnar._goal import goal_and_window
-from goalcheck._columnar._input import Frames
+from goalcheck._columnar._input import Frames, Where, unknown_targets
 from goalcheck._columnar._rules import compile_chain, conditions, match_count
 from goalcheck._columnar._scan import scan_actuals, scan_forecasts
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
 from goalcheck.periods import Period
 
-__all__ = ["Prepared", "evaluate", "facts_table", "fact_order", "prepare"]
+__all__ = ["Prepared", "evaluate", "fact_order", "facts_table", "prepare"]
 
 c = pl.col
 PROJECTION = frozenset({"projected", "projected_satisfied"})
@@ -55,38 +55,53 @@ def fact_order(names: Collection[str]) -> list[str]:
 
 
 def _run_index(keys: pl.Series, ids: pl.Series) -> pl.Series | None:
-    """The target index of each row when rows come in runs, one run per target, else None."""
-    starts = (keys != keys.shift(1)).fill_null(True)
+    """The target index of each row when rows come in runs, one run per target, else None.
+
+    Unknown ids get null.  Slices compare neighbours without copying the strings.
+    """
+    n = len(keys)
+    starts = pl.concat([pl.Series([True]), keys.slice(1) != keys.slice(0, n - 1)])
+    starts = starts.fill_null(True)
+    run_no = starts.cast(pl.Int64).cum_sum() - 1
     run_keys = keys.filter(starts)
+    if len(run_keys) == len(ids) and bool((run_keys == ids).all()):
+        return run_no.alias("_ti")
     if run_keys.n_unique() != len(run_keys):
         return None
-    if len(run_keys) == len(ids) and bool((run_keys == ids).all()):
-        run_ti = pl.Series("_ti", range(len(ids)), dtype=pl.Int64)
-    else:
-        lookup = pl.DataFrame({"id": ids, "_ti": pl.Series(range(len(ids)), dtype=pl.Int64)})
-        run_ti = pl.DataFrame({"id": run_keys}).join(
-            lookup, on="id", how="left", maintain_order="left"
-        )["_ti"]
-    return run_ti.gather(starts.cast(pl.Int64).cum_sum() - 1).alias("_ti")
+    lookup = pl.DataFrame({"id": ids, "_ti": pl.Series(range(len(ids)), dtype=pl.Int64)})
+    run_ti = pl.DataFrame({"id": run_keys}).join(
+        lookup, on="id", how="left", maintain_order="left"
+    )["_ti"]
+    return run_ti.gather(run_no).alias("_ti")
 
 
-def _indexed(rows: pl.DataFrame, ids: pl.Series) -> pl.DataFrame:
+def _indexed(rows: pl.DataFrame, ids: pl.Series, where: Where) -> pl.DataFrame:
+    """*rows* with ``_ti``, the index of the target each names (unknown ids raise)."""
     if rows.height == 0:
         return rows.with_columns(_ti=pl.lit(None, dtype=pl.Int64)).head(0)
     index = _run_index(rows["target_id"], ids)
     if index is not None:
-        return rows.with_columns(index)
-    lookup = pl.DataFrame({"target_id": ids, "_ti": pl.Series(range(len(ids)), dtype=pl.Int64)})
-    return rows.join(lookup, on="target_id", how="left", maintain_order="left")
+        rows = rows.with_columns(index)
+    else:
+        lookup = pl.DataFrame(
+            {"target_id": ids, "_ti": pl.Series(range(len(ids)), dtype=pl.Int64)}
+        )
+        rows = rows.join(lookup, on="target_id", how="left", maintain_order="left")
+    if rows["_ti"].null_count():
+        unknown = rows.with_row_index("_row").filter(c("_ti").is_null())
+        unknown_targets(unknown.select("_row", "target_id"), where)
+    return rows
 
 
-def _by_target_and_day(rows: pl.DataFrame) -> pl.DataFrame:
-    rows = rows.with_columns(_day=c("date").cast(pl.Int32), _v=c("value"))
-    prev_ti, prev_day = c("_ti").shift(1), c("_day").shift(1)
-    ordered = (c("_ti") > prev_ti) | ((c("_ti") == prev_ti) & (c("_day") >= prev_day))
-    if not bool(rows.select(ordered.fill_null(True).all()).item()):
-        rows = rows.sort("_ti", "_day", "forecast", "_v")
-    return rows.with_columns(c("_ti").set_sorted())
+def _numeric(rows: pl.DataFrame) -> pl.DataFrame:
+    """The measurement columns the scan reads, without the text (the scan orders them)."""
+    return rows.select(
+        "_ti",
+        c("date").cast(pl.Int32).alias("_day"),
+        c("value").alias("_v"),
+        "forecast",
+        c("made_on").cast(pl.Int32).alias("_made"),
+    )
 
 
 def prepare(frames: Frames) -> Prepared:
@@ -95,8 +110,8 @@ def prepare(frames: Frames) -> Prepared:
         _ti=pl.Series(range(frames.targets.height), dtype=pl.Int64)
     )
     ids = targets["id"]
-    measurements = _by_target_and_day(_indexed(frames.measurements, ids))
-    checkpoints = _indexed(frames.checkpoints, ids)
+    measurements = _numeric(_indexed(frames.measurements, ids, frames.measurements_at))
+    checkpoints = _indexed(frames.checkpoints, ids, frames.checkpoints_at)
     return Prepared(targets, measurements, checkpoints)
 
 
@@ -118,6 +133,19 @@ def _scanned(
     if trend:
         fills.update(_sx=0, _sxx=0, _sy=0.0, _sxy=0.0)
     frame = frame.with_columns([c(name).fill_null(value) for name, value in fills.items()])
+    cumulative = c("_cum")
+    frame = frame.with_columns(
+        _cur=pl.when(cumulative).then(c("_b") + c("_vsum")).otherwise(c("_vlast"))
+    )
+    if trend:  # complete the cumulative parts of the sums (see _scan._suffixes)
+        frame = frame.with_columns(
+            _sy=pl.when(cumulative)
+            .then(c("_points").cast(pl.Float64) * c("_b") + c("_sy"))
+            .otherwise(c("_sy")),
+            _sxy=pl.when(cumulative)
+            .then(c("_b") * c("_sx").cast(pl.Float64) + c("_sxy"))
+            .otherwise(c("_sxy")),
+        )
     if names & FORECAST:
         fc = scan_forecasts(prepared.measurements, params, as_of)
         return frame.join(fc.lazy(), on="_ti", how="left", maintain_order="left")
@@ -134,8 +162,7 @@ def facts_lazy(
     goal = goal_and_window(prepared.targets, prepared.checkpoints, as_of, period).collect()
     day = day_number(as_of)
     frame = _scanned(prepared, _params(goal), day, wanted)
-    frame = derive(frame, day, trend=bool(wanted & PROJECTION), growth=bool(wanted & GROWTH))
-    return frame
+    return derive(frame, day, trend=bool(wanted & PROJECTION), growth=bool(wanted & GROWTH))
 
 
 def facts_table(
@@ -146,9 +173,7 @@ def facts_table(
     return facts_lazy(prepared, as_of, order, period).select("id", *order).collect()
 
 
-def _check_matches(
-    table: pl.DataFrame, ruleset: Any, unique: bool
-) -> None:
+def _check_matches(table: pl.DataFrame, ruleset: Any, unique: bool) -> None:
     ids = [rule.id for rule in ruleset.rules]
     if unique:
         clash = table.filter(c("_count") > 1)
@@ -186,16 +211,18 @@ def evaluate(
             match_count(conds).alias("_count"),
             pl.concat_list(matched).list.drop_nulls().list.head(2).alias("_pair"),
         ]
-    table = frame.with_columns(extra).select("id", *order, *(e.meta.output_name() for e in extra))
-    table = table.collect()
+    names = [e.meta.output_name() for e in extra]
+    table = frame.with_columns(extra).select("id", *order, *names).collect()
     _check_matches(table, ruleset, unique)
     rule_ids = [rule.id for rule in ruleset.rules]
     statuses = [rule.status for rule in ruleset.rules]
     index = c("_index")
     labels = [
-        index.replace_strict(list(range(len(rule_ids))), statuses, return_dtype=pl.String)
-        .alias("status"),
-        index.replace_strict(list(range(len(rule_ids))), rule_ids, return_dtype=pl.String)
-        .alias("rule"),
+        index.replace_strict(list(range(len(rule_ids))), statuses, return_dtype=pl.String).alias(
+            "status"
+        ),
+        index.replace_strict(list(range(len(rule_ids))), rule_ids, return_dtype=pl.String).alias(
+            "rule"
+        ),
     ]
     return table.select("id", *labels, *order, "_index")

@@ -33,10 +33,12 @@ def _days(name: str) -> pl.Expr:
 
 def _checkpoint_choice(checkpoints: pl.DataFrame, as_of: int) -> pl.DataFrame:
     """Per target index: the next checkpoint due on or after as_of, and the last one."""
-    frame = checkpoints.select(
-        "_ti", _days("date").alias("_cd"), c("value").alias("_cv")
-    ).sort("_ti", "_cd")
-    last = frame.group_by("_ti").agg(c("_cd").last().alias("_cp_ld"), c("_cv").last().alias("_cp_lv"))
+    frame = checkpoints.select("_ti", _days("date").alias("_cd"), c("value").alias("_cv")).sort(
+        "_ti", "_cd"
+    )
+    last = frame.group_by("_ti").agg(
+        c("_cd").last().alias("_cp_ld"), c("_cv").last().alias("_cp_lv")
+    )
     upcoming = (
         frame.filter(c("_cd") >= as_of)
         .group_by("_ti")
@@ -49,7 +51,10 @@ def _threshold(frame: pl.LazyFrame, checkpoints: pl.DataFrame | None, as_of: int
     """The threshold and deadline in force (checkpoints), and relative targets resolved."""
     if checkpoints is not None and checkpoints.height:
         frame = frame.join(
-            _checkpoint_choice(checkpoints, as_of).lazy(), on="_ti", how="left", maintain_order="left"
+            _checkpoint_choice(checkpoints, as_of).lazy(),
+            on="_ti",
+            how="left",
+            maintain_order="left",
         )
         chosen = c("_cp_nd").is_not_null()
         use_last = (
@@ -58,7 +63,11 @@ def _threshold(frame: pl.LazyFrame, checkpoints: pl.DataFrame | None, as_of: int
             & (c("_raw_t").is_null() | c("_dl").is_null() | (c("_dl") <= c("_cp_ld")))
         )
         frame = frame.with_columns(
-            _dl=pl.when(chosen).then(c("_cp_nd")).when(use_last).then(c("_cp_ld")).otherwise(c("_dl")),
+            _dl=pl.when(chosen)
+            .then(c("_cp_nd"))
+            .when(use_last)
+            .then(c("_cp_ld"))
+            .otherwise(c("_dl")),
             _raw_t=pl.when(chosen)
             .then(c("_cp_nv"))
             .when(use_last)
@@ -91,7 +100,9 @@ def _window(frame: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
     dl_year = c("_dl").cast(pl.Date).dt.year()
     start_year = c("_start").cast(pl.Date).dt.year()
     year = pl.when(c("_dl").is_not_null() & (year > dl_year)).then(dl_year).otherwise(year)
-    year = pl.when(c("_start").is_not_null() & (year < start_year)).then(start_year).otherwise(year)
+    year = (
+        pl.when(c("_start").is_not_null() & (year < start_year)).then(start_year).otherwise(year)
+    )
     jan1 = pl.date(year, 1, 1).cast(pl.Int32)
     dec31 = pl.date(year, 12, 31).cast(pl.Int32)
     gbd = c("_gbd0")

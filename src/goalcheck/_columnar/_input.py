@@ -26,10 +26,12 @@ from goalcheck.periods import to_date
 __all__ = [
     "CHOICES",
     "Frames",
+    "Problems",
     "Where",
     "normalize",
     "read_table",
     "to_polars",
+    "unknown_targets",
 ]
 
 TARGET_NUMBERS = ("target", "target_high", "baseline")
@@ -70,9 +72,11 @@ class Frames:
     targets: pl.DataFrame
     measurements: pl.DataFrame
     checkpoints: pl.DataFrame
+    measurements_at: Where = Where("measurements")
+    checkpoints_at: Where = Where("checkpoints")
 
 
-class _Problems:
+class Problems:
     def __init__(self) -> None:
         self.found: list[Problem] = []
 
@@ -95,9 +99,9 @@ def to_polars(table: object, what: str) -> pl.DataFrame:
         return table.collect()
     module = type(table).__module__.split(".")[0]
     if module == "pandas":
-        return pl.from_pandas(table)  # type: ignore[arg-type]
+        return pl.from_pandas(table)
     if module == "pyarrow":
-        converted = pl.from_arrow(table)  # type: ignore[arg-type]
+        converted = pl.from_arrow(table)
         if isinstance(converted, pl.DataFrame):
             return converted
     raise GoalcheckError(
@@ -120,6 +124,10 @@ def read_table(path: str, *, what: str) -> tuple[pl.DataFrame, Where]:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise PlanError(Problem(f"cannot read {what}: {first}", path)) from None
     frame = frame.rename({name: name.strip().lstrip("\ufeff") for name in frame.columns})
+    stripped = [pl.col(name).str.strip_chars() for name in frame.columns]
+    frame = frame.with_columns(stripped).with_columns(
+        [pl.when(pl.col(name) != "").then(pl.col(name)).alias(name) for name in frame.columns]
+    )
     return frame, Where(path, 2)
 
 
@@ -131,7 +139,7 @@ def _check_columns(
     allowed: Iterable[str],
     required: Iterable[str],
     where: Where,
-    problems: _Problems,
+    problems: Problems,
 ) -> None:
     allowed = list(allowed)
     for name in frame.columns:
@@ -143,15 +151,22 @@ def _check_columns(
             problems.add(f"missing required column {name!r}", where, None, "header")
 
 
+def _nulls(name: str, dtype: Any, n: int) -> pl.Series:
+    return pl.Series(name, dtype=dtype).extend_constant(None, n)
+
+
 def _text(frame: pl.DataFrame, name: str) -> pl.Series:
-    """Column *name* as stripped text, empty cells as null (a null column if absent)."""
+    """Column *name* as text (a null column if absent).
+
+    Cells are taken as they are: a CSV file's cells were stripped, and empty ones made
+    null, when it was read (:func:`read_table`).
+    """
     if name not in frame.columns:
-        return pl.Series(name, [None] * frame.height, dtype=pl.String)
+        return _nulls(name, pl.String, frame.height)
     column = frame[name]
     if column.dtype != pl.String:
         column = column.cast(pl.String)
-    column = column.str.strip_chars()
-    return column.set(column == "", None).alias(name)  # type: ignore[arg-type]
+    return column.alias(name)
 
 
 def _bad_rows(mask: pl.Series) -> list[int]:
@@ -159,12 +174,15 @@ def _bad_rows(mask: pl.Series) -> list[int]:
 
 
 def _number(
-    frame: pl.DataFrame, name: str, where: Where, problems: _Problems, *, required: bool = False
+    frame: pl.DataFrame, name: str, where: Where, problems: Problems, *, required: bool = False
 ) -> pl.Series:
-    if name in frame.columns and frame[name].dtype.is_numeric():
+    if name not in frame.columns:
+        values = _nulls(name, pl.Float64, frame.height)
+    elif frame[name].dtype.is_numeric():
         values = frame[name].cast(pl.Float64)
     else:
-        text = _text(frame, name)
+        text = _text(frame, name).str.strip_chars()
+        text = text.set(text == "", None)
         comma = text.str.contains(r"^[+-]?\d+,\d+$").fill_null(False)
         text = pl.select(
             pl.when(pl.lit(comma)).then(pl.lit(text).str.replace(",", ".")).otherwise(pl.lit(text))
@@ -173,7 +191,8 @@ def _number(
         for i in _bad_rows(values.is_null() & text.is_not_null()):
             problems.add(f"expected a number, not {text[i]!r}", where, i, name)
     values = values.alias(name)
-    for i in _bad_rows(~values.is_finite().fill_null(True)):
+    finite = values.is_finite()
+    for i in _bad_rows(~finite.fill_null(True)) if not finite.fill_null(True).all() else ():
         problems.add(f"{name} must be a finite number, not {values[i]!r}", where, i, name)
     if required:
         for i in _bad_rows(values.is_null()):
@@ -186,16 +205,19 @@ def _date(
     name: str,
     side: Literal["start", "end"],
     where: Where,
-    problems: _Problems,
+    problems: Problems,
     *,
     required: bool = False,
 ) -> pl.Series:
-    if name in frame.columns and frame[name].dtype == pl.Date:
+    if name not in frame.columns:
+        days = _nulls(name, pl.Date, frame.height)
+    elif frame[name].dtype == pl.Date:
         days = frame[name]
-    elif name in frame.columns and isinstance(frame[name].dtype, pl.Datetime):
+    elif isinstance(frame[name].dtype, pl.Datetime):
         days = frame[name].dt.date()
     else:
-        text = _text(frame, name)
+        text = _text(frame, name).str.strip_chars()
+        text = text.set(text == "", None)
         days = text.str.to_date("%Y-%m-%d", strict=False)
         rest = (days.is_null() & text.is_not_null()).arg_true()
         if len(rest):
@@ -213,7 +235,7 @@ def _phrases(
     rows: pl.Series,
     side: Literal["start", "end"],
     where: Where,
-    problems: _Problems,
+    problems: Problems,
 ) -> pl.Series:
     """Dates for the cells that are not ISO dates: period phrases, each distinct one once."""
     parsed: dict[str, dt.date | None] = {}
@@ -236,24 +258,26 @@ def _choice(
     name: str,
     choices: tuple[str, ...],
     where: Where,
-    problems: _Problems,
+    problems: Problems,
     *,
     required: bool = False,
 ) -> pl.Series:
     raw = _text(frame, name)
-    text = raw.str.to_lowercase().str.replace_all(r"[- ]", "_")
+    if required:
+        for i in _bad_rows(raw.is_null()):
+            problems.add(f"{name} is required", where, i, name)
+    if not bool((~raw.is_in(choices) & raw.is_not_null()).any()):
+        return raw  # already canonical (the fast path)
+    text = raw.str.strip_chars().str.to_lowercase().str.replace_all(r"[- ]", "_")
+    text = text.set(text == "", None)
     for i in _bad_rows(~text.is_in(choices).fill_null(True)):
-        cell = raw[i]
         problems.add(
-            f"{name} must be one of {', '.join(choices)}, not {cell!r}"
+            f"{name} must be one of {', '.join(choices)}, not {raw[i]!r}"
             + did_you_mean(str(text[i]), choices),
             where,
             i,
             name,
         )
-    if required:
-        for i in _bad_rows(text.is_null()):
-            problems.add(f"{name} is required", where, i, name)
     return text.alias(name)
 
 
@@ -272,7 +296,7 @@ def _allowed_measurement_columns() -> list[str]:
     return measurement_columns()
 
 
-def _targets(frame: pl.DataFrame, where: Where, problems: _Problems) -> pl.DataFrame:
+def _targets(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.DataFrame:
     _check_columns(frame, _allowed_target_columns(), ("id", "direction"), where, problems)
     columns: list[pl.Series] = [_text(frame, name) for name in TEXTS]
     for i in _bad_rows(columns[0].is_null()):
@@ -295,9 +319,15 @@ def _rule_problems(out: pl.DataFrame) -> Mapping[str, tuple[str, pl.Expr]]:
     d = pl.col("direction")
     t, hi, b = pl.col("target"), pl.col("target_high"), pl.col("baseline")
     return {
-        "a 'between' target needs target_high": ("target_high", (d == "between") & t.is_not_null() & hi.is_null()),
+        "a 'between' target needs target_high": (
+            "target_high",
+            (d == "between") & t.is_not_null() & hi.is_null(),
+        ),
         "between: low is above high": ("target_high", (d == "between") & (t > hi)),
-        "target_high is only for 'between' targets": ("target_high", (d != "between") & hi.is_not_null()),
+        "target_high is only for 'between' targets": (
+            "target_high",
+            (d != "between") & hi.is_not_null(),
+        ),
         "a direction-only target (increase, decrease) has no target: drop it": (
             "target",
             d.is_in(["increase", "decrease"]) & t.is_not_null(),
@@ -314,7 +344,7 @@ def _rule_problems(out: pl.DataFrame) -> Mapping[str, tuple[str, pl.Expr]]:
     }
 
 
-def _target_problems(out: pl.DataFrame, where: Where, problems: _Problems) -> None:
+def _target_problems(out: pl.DataFrame, where: Where, problems: Problems) -> None:
     """The model's own checks of one target (goalcheck.model.Target), row by row."""
     rules = _rule_problems(out)
     masks = out.select(
@@ -325,40 +355,38 @@ def _target_problems(out: pl.DataFrame, where: Where, problems: _Problems) -> No
             problems.add(message, where, i, column)
 
 
-def _measurements(
-    frame: pl.DataFrame, ids: pl.Series, where: Where, problems: _Problems
-) -> pl.DataFrame:
+def _kind(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.Series:
+    """Whether each measurement is a forecast (``kind``: actual, the default, or forecast)."""
+    if "kind" not in frame.columns:
+        return pl.Series("forecast", dtype=pl.Boolean).extend_constant(False, frame.height)
+    raw = _text(frame, "kind")
+    forecast = raw == "forecast"
+    if bool((forecast | (raw == "actual") | raw.is_null()).all()):
+        return forecast.fill_null(False).alias("forecast")
+    kind = _choice(frame, "kind", MEASUREMENT_CHOICES["kind"], where, problems)
+    return (kind == "forecast").fill_null(False).alias("forecast")
+
+
+def _measurements(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.DataFrame:
     _check_columns(
         frame, _allowed_measurement_columns(), ("target_id", "date", "value"), where, problems
     )
     target_id = _text(frame, "target_id")
-    for i in _bad_rows(target_id.is_null()):
-        problems.add("target_id is required", where, i, "target_id")
-    kind = _choice(frame, "kind", MEASUREMENT_CHOICES["kind"], where, problems)
-    out = pl.DataFrame(
+    if target_id.null_count():
+        for i in _bad_rows(target_id.is_null()):
+            problems.add("target_id is required", where, i, "target_id")
+    return pl.DataFrame(
         [
             target_id,
             _date(frame, "date", "end", where, problems, required=True),
             _number(frame, "value", where, problems, required=True),
-            (kind == "forecast").fill_null(False).alias("forecast"),
+            _kind(frame, where, problems),
             _date(frame, "made_on", "end", where, problems),
         ]
     )
-    unknown = ~out["target_id"].is_in(ids.implode()) & out["target_id"].is_not_null()
-    for i in _bad_rows(unknown):
-        cell = str(out["target_id"][i])
-        problems.add(
-            f"unknown target {cell!r}" + did_you_mean(cell, ids.head(10_000).to_list()),
-            where,
-            i,
-            "target_id",
-        )
-    return out
 
 
-def _checkpoints(
-    frame: pl.DataFrame, ids: pl.Series, where: Where, problems: _Problems
-) -> pl.DataFrame:
+def _checkpoints(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.DataFrame:
     names = ("target_id", "date", "value")
     _check_columns(frame, names, names, where, problems)
     out = pl.DataFrame(
@@ -368,9 +396,6 @@ def _checkpoints(
             _number(frame, "value", where, problems, required=True),
         ]
     )
-    unknown = ~out["target_id"].is_in(ids.implode()) & out["target_id"].is_not_null()
-    for i in _bad_rows(unknown):
-        problems.add(f"unknown target {out['target_id'][i]!r}", where, i, "target_id")
     duplicated = out.select(pl.struct("target_id", "date").is_duplicated()).to_series()
     for i in _bad_rows(duplicated):
         problems.add("two checkpoints of one target on the same date", where, i, "date")
@@ -389,16 +414,23 @@ def normalize(
 ) -> Frames:
     """Typed, checked polars frames from tables in the CSV interchange's columns."""
     wt, wm, wc = where or (Where("targets"), Where("measurements"), Where("checkpoints"))
-    problems = _Problems()
+    problems = Problems()
     target_frame = _targets(to_polars(targets, "targets"), wt, problems)
-    ids = target_frame["id"].drop_nulls()
     if measurements is None:
         measurements = pl.DataFrame(
             schema={"target_id": pl.String, "date": pl.Date, "value": pl.Float64}
         )
-    measurement_frame = _measurements(to_polars(measurements, "measurements"), ids, wm, problems)
+    measurement_frame = _measurements(to_polars(measurements, "measurements"), wm, problems)
     if checkpoints is None:
         checkpoints = pl.DataFrame(schema=EMPTY_CHECKPOINTS)
-    checkpoint_frame = _checkpoints(to_polars(checkpoints, "checkpoints"), ids, wc, problems)
+    checkpoint_frame = _checkpoints(to_polars(checkpoints, "checkpoints"), wc, problems)
     problems.raise_if_any()
-    return Frames(target_frame, measurement_frame, checkpoint_frame)
+    return Frames(target_frame, measurement_frame, checkpoint_frame, wm, wc)
+
+
+def unknown_targets(rows: pl.DataFrame, where: Where) -> None:
+    """Raise PlanError for the rows (``_row``, ``target_id``) naming no known target."""
+    problems = Problems()
+    for index, target_id in rows.head(MAX_PROBLEMS).iter_rows():
+        problems.add(f"unknown target {target_id!r}", where, int(index), "target_id")
+    problems.raise_if_any()

@@ -19,13 +19,14 @@ The chain is ``when(rule 0).then(0).when(rule 1).then(1)...otherwise(-1)``: hit 
 
 from __future__ import annotations
 
-import ast
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
-__all__ = ["compile_chain", "match_count", "to_nodes"]
+from goalcheck._lang.nodes import Node, NodeVisitor
+
+__all__ = ["compile_chain", "conditions", "match_count"]
 
 _NULL_F = pl.lit(None, dtype=pl.Float64)
 _NULL_B = pl.lit(None, dtype=pl.Boolean)
@@ -69,20 +70,22 @@ _ARITH = {
 }
 
 
-class _Compiler:
-    """Node -> polars expression (dispatch on the node's class name, like NodeVisitor)."""
+class _Compiler(NodeVisitor):
+    """Node -> polars expression, one ``visit_<Class>`` per node class of ``_lang.nodes``."""
 
     def __init__(self, parameters: Mapping[str, object]) -> None:
         self.parameters = parameters
 
-    def visit(self, node: Any) -> pl.Expr:
-        method = getattr(self, f"visit_{type(node).__name__}")
-        result: pl.Expr = method(node)
+    def generic_visit(self, node: Node) -> pl.Expr:  # pragma: no cover - every class handled
+        raise TypeError(f"not a rule-language node: {node!r}")
+
+    def expr(self, node: Node) -> pl.Expr:
+        result: pl.Expr = self.visit(node)
         return result
 
     @staticmethod
     def _kind(node: Any) -> str:
-        return str(getattr(node.kind, "name", node.kind)).upper()
+        return str(node.kind.name)
 
     def visit_Literal(self, node: Any) -> pl.Expr:
         if isinstance(node.value, bool):
@@ -104,29 +107,29 @@ class _Compiler:
         return column
 
     def visit_Compare(self, node: Any) -> pl.Expr:
-        return _COMPARE[node.op](self.visit(node.left), self.visit(node.right))
+        return _COMPARE[node.op](self.expr(node.left), self.expr(node.right))
 
     def visit_BoolOp(self, node: Any) -> pl.Expr:
-        values = [self.visit(value) for value in node.values]
+        values = [self.expr(value) for value in node.values]
         result = values[0]
         for value in values[1:]:
             result = (result & value) if node.op == "and" else (result | value)
         return result
 
     def visit_Not(self, node: Any) -> pl.Expr:
-        return ~self.visit(node.operand)
+        return ~self.expr(node.operand)
 
     def visit_Arith(self, node: Any) -> pl.Expr:
-        left, right = self.visit(node.left), self.visit(node.right)
+        left, right = self.expr(node.left), self.expr(node.right)
         if node.op == "**":
             return _finite(left.pow(right))
         return _finite(_ARITH[node.op](left, right))
 
     def visit_Negate(self, node: Any) -> pl.Expr:
-        return -self.visit(node.operand)
+        return -self.expr(node.operand)
 
     def visit_Call(self, node: Any) -> pl.Expr:
-        args = [self.visit(arg) for arg in node.args]
+        args = [self.expr(arg) for arg in node.args]
         if node.func == "abs":
             return args[0].abs()
         if node.func == "round":
@@ -137,20 +140,20 @@ class _Compiler:
         return pl.when(missing).then(_NULL_F).otherwise(combined)
 
     def visit_IsNone(self, node: Any) -> pl.Expr:
-        operand = self.visit(node.operand)
+        operand = self.expr(node.operand)
         return operand.is_not_null() if node.negated else operand.is_null()
 
     def visit_IfExp(self, node: Any) -> pl.Expr:
-        test = self.visit(node.test)
-        body, orelse = self.visit(node.body), self.visit(node.orelse)
+        test = self.expr(node.test)
+        body, orelse = self.expr(node.body), self.expr(node.orelse)
         unknown = _NULL_B if self._kind(node) == "BOOL" else _NULL_F
         return pl.when(test).then(body).when(~test).then(orelse).otherwise(unknown)
 
 
-def conditions(trees: Sequence[Any], parameters: Mapping[str, object]) -> list[pl.Expr]:
+def conditions(trees: Sequence[Node], parameters: Mapping[str, object]) -> list[pl.Expr]:
     """One boolean expression per rule (null where unknown)."""
     compiler = _Compiler(parameters)
-    return [compiler.visit(tree) for tree in to_nodes(trees, parameters)]
+    return [compiler.visit(tree) for tree in trees]
 
 
 def compile_chain(conds: Sequence[pl.Expr]) -> pl.Expr:
@@ -167,81 +170,3 @@ def compile_chain(conds: Sequence[pl.Expr]) -> pl.Expr:
 def match_count(conds: Sequence[pl.Expr]) -> pl.Expr:
     """How many rules match (hit policy ``unique`` needs at most one)."""
     return pl.sum_horizontal([cond.fill_null(False).cast(pl.Int32) for cond in conds])
-
-
-# --- the former representation ----------------------------------------------------------------
-# Until every rule set carries the rule language's own tree, a checked ``ast`` tree is
-# translated into the same node shapes (class name and fields), so one compiler serves both.
-
-
-class _N:
-    def __init__(self, name: str, kind: str, **fields: Any) -> None:
-        self._name = name
-        self.kind = kind
-        self.__dict__.update(fields)
-
-
-def _node(name: str, kind: str, **fields: Any) -> Any:
-    return type(name, (_N,), {})(name, kind, **fields)
-
-
-_AST_ARITH = {
-    ast.Add: "+",
-    ast.Sub: "-",
-    ast.Mult: "*",
-    ast.Div: "/",
-    ast.FloorDiv: "//",
-    ast.Mod: "%",
-    ast.Pow: "**",
-}
-_AST_CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
-
-
-def _from_ast(tree: ast.expr, parameters: Mapping[str, object]) -> Any:  # noqa: C901
-    kind = str(getattr(tree, "goalcheck_type", "bool")).upper()
-    if isinstance(tree, ast.Constant):
-        return _node("Literal", kind, value=tree.value)
-    if isinstance(tree, ast.Name):
-        if tree.id in ("true", "false"):
-            return _node("Literal", "BOOL", value=tree.id == "true")
-        role = "parameter" if tree.id in parameters else "fact"
-        return _node("Name", kind, id=tree.id, role=role)
-    if isinstance(tree, ast.BoolOp):
-        op = "and" if isinstance(tree.op, ast.And) else "or"
-        return _node("BoolOp", "BOOL", op=op, values=[_from_ast(v, parameters) for v in tree.values])
-    if isinstance(tree, ast.UnaryOp):
-        operand = _from_ast(tree.operand, parameters)
-        if isinstance(tree.op, ast.Not):
-            return _node("Not", "BOOL", operand=operand)
-        if isinstance(tree.op, ast.USub):
-            return _node("Negate", "NUMBER", operand=operand)
-        return operand
-    if isinstance(tree, ast.BinOp):
-        left, right = _from_ast(tree.left, parameters), _from_ast(tree.right, parameters)
-        return _node("Arith", "NUMBER", op=_AST_ARITH[type(tree.op)], left=left, right=right)
-    if isinstance(tree, ast.Compare):
-        return _compare_from_ast(tree, parameters)
-    if isinstance(tree, ast.Call):
-        func = tree.func.id  # type: ignore[attr-defined]
-        return _node("Call", "NUMBER", func=func, args=[_from_ast(a, parameters) for a in tree.args])
-    if isinstance(tree, ast.IfExp):
-        parts = [_from_ast(part, parameters) for part in (tree.test, tree.body, tree.orelse)]
-        return _node("IfExp", kind, test=parts[0], body=parts[1], orelse=parts[2])
-    raise TypeError(f"not a rule-language node: {ast.dump(tree)}")  # pragma: no cover
-
-
-def _compare_from_ast(tree: ast.Compare, parameters: Mapping[str, object]) -> Any:
-    operands = [_from_ast(tree.left, parameters)]
-    operands += [_from_ast(item, parameters) for item in tree.comparators]
-    if isinstance(tree.ops[0], ast.Is | ast.IsNot):
-        return _node("IsNone", "BOOL", operand=operands[0], negated=isinstance(tree.ops[0], ast.IsNot))
-    pairs = [
-        _node("Compare", "BOOL", op=_AST_CMP[type(op)], left=operands[i], right=operands[i + 1])
-        for i, op in enumerate(tree.ops)
-    ]
-    return pairs[0] if len(pairs) == 1 else _node("BoolOp", "BOOL", op="and", values=pairs)
-
-
-def to_nodes(trees: Sequence[Any], parameters: Mapping[str, object]) -> list[Any]:
-    """The rule language's nodes (an ``ast`` tree is translated)."""
-    return [_from_ast(tree, parameters) if isinstance(tree, ast.AST) else tree for tree in trees]

@@ -11,7 +11,8 @@ index and date, so polars takes its sorted fast path:
   one for a level (the lower for higher-is-better, the higher for lower-is-better, the one
   farther outside a band, ties to the smaller value).  Those rows are rare, so only they go
   through a second ``group_by``;
-* a cumulative metric's running count is the baseline plus a per-target cumulative sum;
+* a cumulative metric's value is the baseline plus the sum of its day values, and the
+  trend's sums over its running count are rewritten as plain sums (see ``_suffixes``);
 * the forecast is the one made last, then due last, then the less favourable value.
 
 Floating-point sums may be added in another order than the scalar engine's (which adds one
@@ -40,14 +41,34 @@ def _gathered(rows: pl.DataFrame, params: pl.DataFrame, names: list[str]) -> pl.
     return rows.with_columns([params[name].gather(index) for name in names])
 
 
-def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
-    """One row per (target, day): ``_cnt`` actuals, the day's value ``_v`` and its max."""
-    same = (c("_ti") == c("_ti").shift(1)) & (c("_day") == c("_day").shift(1))
-    involved = act.select((same | same.shift(-1)).fill_null(False)).to_series()
-    singles = act.with_columns(_cnt=pl.lit(1, pl.UInt32), _vmax=c("_v"))
-    if not involved.any():
-        return singles
-    multi = _gathered(act.filter(involved), params, ["_blo", "_bhi", "_d"])
+def _ordered(act: pl.DataFrame) -> pl.DataFrame:
+    """*act* sorted by target and day (checked first: the usual input already is)."""
+    n = act.height
+    if n > 1:
+        ti, day = act["_ti"], act["_day"]
+        a_ti, b_ti = ti.slice(0, n - 1), ti.slice(1)
+        ordered = (b_ti > a_ti) | ((b_ti == a_ti) & (day.slice(1) >= day.slice(0, n - 1)))
+        if not bool(ordered.all()):
+            act = act.sort("_ti", "_day", "_v")
+    return act.with_columns(c("_ti").set_sorted())
+
+
+def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
+    """One row per (target, day), and whether some day had more than one actual.
+
+    Merged rows carry ``_cnt`` (the day's actuals) and ``_vmax`` (their largest value, for a
+    milestone); ``_v`` is the day's value.
+    """
+    n = act.height
+    if n < 2:
+        return act, False
+    ti, day = act["_ti"], act["_day"]
+    same = (ti.slice(1) == ti.slice(0, n - 1)) & (day.slice(1) == day.slice(0, n - 1))
+    if not bool(same.any()):
+        return act, False
+    false = pl.Series([False])
+    involved = pl.concat([false, same]) | pl.concat([same, false])
+    multi = _gathered(act.filter(involved), params, ["_blo", "_bhi", "_d", "_cum"])
     value = c("_v")
     band = c("_blo").is_not_null() & c("_bhi").is_not_null() & (c("_d") == 0)
     chosen = (
@@ -60,46 +81,86 @@ def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
         .otherwise(value.max())
     )
     merged = multi.group_by("_ti", "_day", maintain_order=True).agg(
-        _v=chosen, _cnt=pl.len(), _vmax=value.max(), _cum=c("_cum").first(), _b=c("_b").first()
+        _v=chosen, _cnt=pl.len().cast(pl.Int64), _vmax=value.max()
     )
-    rest = singles.filter(~involved)
-    return pl.concat([rest, merged.select(rest.columns)]).sort("_ti", "_day")
+    rest = act.filter(~involved).with_columns(_cnt=pl.lit(1, pl.Int64), _vmax=c("_v"))
+    out = pl.concat([rest, merged.select(rest.columns)]).sort("_ti", "_day")
+    return out, True
+
+
+def _suffixes(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
+    """Per row of a cumulative target: what its value adds to the trend's sums.
+
+    The running count after day k is ``b + S_k`` (S the sum of the day values so far), so
+    ``sum_k y_k = D*b + sum_j v_j*(D - j + 1)`` and ``sum_k x_k*y_k = b*sum(x) + sum_j
+    v_j*sum_(k>=j) x_k``: plain group sums of per-row terms, without a per-group running sum.
+    The suffix sums come from one global prefix sum of the (integer) day offsets, so they
+    are exact.
+    """
+    n = act.height
+    ti = act["_ti"]
+    last = pl.concat([ti.slice(1) != ti.slice(0, n - 1), pl.Series([True])])
+    row = pl.Series("_row", range(n), dtype=pl.Int64)
+    end = row.set(~last, None).fill_null(strategy="backward")
+    xc = act["_x"].cum_sum()
+    after = xc.gather(end) - xc + act["_x"]  # sum of x from this row to the group's end
+    cumulative = params["_cum"].gather(ti)
+    v, x = act["_v"], act["_x"]
+    return act.with_columns(
+        _ys=pl.when(cumulative).then(v * (end - row + 1).cast(pl.Float64)).otherwise(v),
+        _xys=pl.when(cumulative)
+        .then(v * after.cast(pl.Float64))
+        .otherwise(x.cast(pl.Float64) * v),
+    )
 
 
 def scan_actuals(
     measurements: pl.DataFrame, params: pl.DataFrame, as_of: int, *, trend: bool
 ) -> pl.DataFrame:
-    """Per target index: count, last day and value, milestone done, least-squares sums."""
+    """Per target index: count, last day and value, milestone done, least-squares sums.
+
+    ``_vsum`` is the sum of the day values (a cumulative metric's value is the baseline
+    plus it); ``_sy`` and ``_sxy`` are the per-row parts of the trend's sums (see
+    :func:`_suffixes`), completed per target in the engine.
+    """
     act = measurements.filter(~c("forecast") & (c("_day") <= as_of)).select("_ti", "_day", "_v")
-    act = _gathered(act, params, ["_lo", "_cum", "_b"])
-    act = act.filter(c("_lo").is_null() | (c("_day") >= c("_lo"))).drop("_lo")
-    act = _same_day_once(act, params)
-    running = c("_b") + c("_v").cum_sum().over("_ti")
-    any_cumulative = bool(act["_cum"].any())
-    y = pl.when(c("_cum")).then(running).otherwise(c("_v")) if any_cumulative else c("_v")
-    act = act.with_columns(_y=y, _x=(c("_day") - as_of).cast(pl.Int64)).with_columns(
-        c("_ti").set_sorted()
-    )
+    act = _ordered(act)
+    if params["_lo"].null_count() < params.height:
+        lo = params["_lo"].gather(act["_ti"])
+        act = act.filter(lo.is_null() | (act["_day"] >= lo))
+    act, merged = _same_day_once(act, params)
+    any_cumulative = bool(params["_cum"].any())
     aggs = [
-        c("_cnt").sum().cast(pl.Int64).alias("_n"),
+        c("_cnt").sum().alias("_n") if merged else pl.len().cast(pl.Int64).alias("_n"),
         pl.len().cast(pl.Int64).alias("_points"),
         c("_day").last().alias("_last"),
-        c("_y").last().alias("_cur"),
-        (c("_vmax").max() >= 1.0).alias("_done"),
+        c("_v").last().alias("_vlast"),
+        ((c("_vmax") if merged else c("_v")).max() >= 1.0).alias("_done"),
     ]
+    if any_cumulative:
+        aggs.append(c("_v").sum().alias("_vsum"))
     if trend:
+        act = act.with_columns(_x=(c("_day") - as_of).cast(pl.Int64))
+        if any_cumulative and act.height:
+            act = _suffixes(act, params)
+        else:
+            act = act.with_columns(_ys=c("_v"), _xys=c("_x").cast(pl.Float64) * c("_v"))
         aggs += [
             c("_x").sum().alias("_sx"),
             (c("_x") * c("_x")).sum().alias("_sxx"),
-            c("_y").sum().alias("_sy"),
-            (c("_x").cast(pl.Float64) * c("_y")).sum().alias("_sxy"),
+            c("_ys").sum().alias("_sy"),
+            c("_xys").sum().alias("_sxy"),
         ]
-    return act.group_by("_ti", maintain_order=True).agg(aggs)
+    act = act.with_columns(c("_ti").set_sorted())
+    out = act.group_by("_ti", maintain_order=True).agg(aggs)
+    if not any_cumulative:
+        out = out.with_columns(_vsum=pl.lit(None, dtype=pl.Float64))
+    return out
 
 
 def scan_forecasts(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> pl.DataFrame:
     """Per target index: the chosen forecast ``_fc`` and the day it is due ``_fcd``."""
-    made = c("made_on").cast(pl.Int32)
+    made = c("_made")
     fc = measurements.filter(
         c("forecast") & (c("_day") >= as_of) & (made.is_null() | (made <= as_of))
     ).select("_ti", "_day", "_v", made.fill_null(_NO_DATE).alias("_made"))

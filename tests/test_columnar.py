@@ -1,0 +1,184 @@
+"""The columnar backend's public face: input tables, errors, explanations, no polars import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+
+pl = pytest.importorskip("polars")
+
+import goalcheck  # noqa: E402
+from goalcheck import evaluate_frame  # noqa: E402
+from goalcheck.errors import EvaluationError, PlanError  # noqa: E402
+from goalcheck.frame import explain_rows  # noqa: E402
+
+AS_OF = "2024-06-30"
+TARGETS = {
+    "id": ["t1", "t2", "t3"],
+    "direction": ["at_least", "at_most", "between"],
+    "target": [10.0, 5.0, 60.0],
+    "target_high": [None, None, 70.0],
+    "baseline": [1.0, 10.0, 50.0],
+    "start": ["2024-01-01", "2024-01-01", "1. kvartal 2024"],
+    "deadline": ["2024-12-31", "ultimo 2024", "2024-12-31"],
+}
+MEASUREMENTS = {
+    "target_id": ["t1", "t2", "t2", "t3"],
+    "date": ["2024-03-31", "2024-02-29", "2024-05-31", "2024-04-30"],
+    "value": ["4", "9", "8,5", "65"],
+    "kind": ["actual", "actual", "actual", "forecast"],
+}
+
+
+def _scalar(rules: str = "default") -> dict[str, tuple[str, str | None]]:
+    plan = goalcheck.Plan(
+        "p",
+        targets=[
+            goalcheck.Target(
+                "t1",
+                "at_least",
+                target=10,
+                baseline=1,
+                start="2024-01-01",
+                deadline="2024-12-31",
+                measurements=[goalcheck.Measurement("2024-03-31", 4)],
+            ),
+            goalcheck.Target(
+                "t2",
+                "at_most",
+                target=5,
+                baseline=10,
+                start="2024-01-01",
+                deadline="2024-12-31",
+                measurements=[
+                    goalcheck.Measurement("2024-02-29", 9),
+                    goalcheck.Measurement("2024-05-31", 8.5),
+                ],
+            ),
+            goalcheck.Target(
+                "t3",
+                "between",
+                target=60,
+                target_high=70,
+                baseline=50,
+                start="2024-01-01",
+                deadline="2024-12-31",
+                measurements=[goalcheck.Measurement("2024-04-30", 65, "forecast")],
+            ),
+        ],
+    )
+    return {r.target_id: (r.status, r.rule) for r in goalcheck.evaluate(plan, AS_OF, rules)}
+
+
+@pytest.mark.parametrize("kind", ["polars", "pandas", "arrow", "lazy"])
+def test_tables_of_every_kind_give_the_scalar_verdicts(kind: str) -> None:
+    targets, measurements = pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS)
+    if kind == "pandas":
+        targets, measurements = targets.to_pandas(), measurements.to_pandas()
+    elif kind == "arrow":
+        targets, measurements = targets.to_arrow(), measurements.to_arrow()
+    elif kind == "lazy":
+        targets, measurements = targets.lazy(), measurements.lazy()
+    result = evaluate_frame(targets, measurements, AS_OF)
+    assert result.columns[:3] == ["id", "status", "rule"]
+    got = {row["id"]: (row["status"], row["rule"]) for row in result.iter_rows(named=True)}
+    assert got == _scalar()
+
+
+def test_unsorted_measurements_and_targets_out_of_order() -> None:
+    targets = pl.DataFrame(TARGETS).reverse()
+    measurements = pl.DataFrame(MEASUREMENTS).reverse()
+    result = evaluate_frame(targets, measurements, AS_OF)
+    assert result["id"].to_list() == ["t3", "t2", "t1"]
+    got = {row["id"]: (row["status"], row["rule"]) for row in result.iter_rows(named=True)}
+    assert got == _scalar()
+
+
+def test_problems_are_located_by_table_row_and_column() -> None:
+    targets = dict(
+        TARGETS, direction=["at_least", "at-most", "atleast"], deadline=["x", None, None]
+    )
+    measurements = dict(MEASUREMENTS, target_id=["t1", "t9", "t2", "t3"])
+    with pytest.raises(PlanError) as caught:
+        evaluate_frame(pl.DataFrame(targets), pl.DataFrame(measurements), AS_OF)
+    text = str(caught.value.report() if hasattr(caught.value, "report") else caught.value)
+    assert "targets:index 2, column direction" in text
+    assert "did you mean 'at_least'" in text
+    assert "targets:index 0, column deadline" in text
+    assert "at-most" not in text  # a spelling the model accepts too
+
+
+def test_unknown_target_and_unknown_column() -> None:
+    measurements = dict(MEASUREMENTS, target_id=["t1", "t9", "t2", "t3"])
+    with pytest.raises(
+        PlanError, match=r"measurements:index 1, column target_id: unknown target 't9'"
+    ):
+        evaluate_frame(pl.DataFrame(TARGETS), pl.DataFrame(measurements), AS_OF)
+    with pytest.raises(PlanError, match=r"unknown column 'dedline'.*did you mean 'deadline'"):
+        evaluate_frame(pl.DataFrame(TARGETS).with_columns(dedline=pl.lit(1)), None, AS_OF)
+
+
+def test_no_matching_rule_is_an_evaluation_error(tmp_path) -> None:
+    rules = tmp_path / "r.toml"
+    rules.write_text(
+        'name = "r"\nversion = "1"\ndescription = ""\nhit_policy = "first"\n'
+        '[statuses.ok]\nlabel_en = "ok"\nlabel_da = "ok"\nseverity = 0\n'
+        '[[rules]]\nid = "only"\nwhen = "overdue"\nstatus = "ok"\n'
+        'reason_en = "x"\nreason_da = "x"\n'
+    )
+    with pytest.raises(EvaluationError, match="matched target 't1'"):
+        evaluate_frame(pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF, rules)
+
+
+def test_explanations_for_some_rows_match_the_scalar_report() -> None:
+    result = evaluate_frame(pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF)
+    report = explain_rows(result, AS_OF, rows=pl.col("status") == "on_track")
+    plan = goalcheck.load_csv  # noqa: F841 - the scalar report below is built from the model
+    scalar = {
+        r.target_id: r
+        for r in goalcheck.evaluate(
+            goalcheck.Plan(
+                "p",
+                targets=[
+                    goalcheck.Target(
+                        "t1",
+                        "at_least",
+                        target=10,
+                        baseline=1,
+                        start="2024-01-01",
+                        deadline="2024-12-31",
+                        measurements=[goalcheck.Measurement("2024-03-31", 4)],
+                    )
+                ],
+            ),
+            AS_OF,
+        )
+    }
+    assert [r.target_id for r in report] == ["t1"]
+    assert report["t1"].explanation == scalar["t1"].explanation
+    assert report["t1"].explain("da") == scalar["t1"].explain("da")
+    assert report.summary()["on_track"] == 1
+
+
+def test_parameters_override_like_the_scalar_engine() -> None:
+    strict = evaluate_frame(
+        pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF, pace_tolerance=5.0
+    )
+    assert strict.filter(pl.col("id") == "t1")["rule"].item() != "on-pace"
+
+
+def test_import_goalcheck_does_not_import_polars() -> None:
+    code = "import sys, goalcheck, goalcheck.frame; print('polars' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_dates_parsed_from_text_and_dates(tmp_path) -> None:
+    targets = pl.DataFrame(TARGETS).with_columns(
+        pl.col("start").str.replace("1. kvartal 2024", "2024-01-01").str.to_date()
+    )
+    result = evaluate_frame(targets, pl.DataFrame(MEASUREMENTS), dt.date(2024, 6, 30))
+    assert result.filter(pl.col("id") == "t3")["deadline"].item() == dt.date(2024, 12, 31)
