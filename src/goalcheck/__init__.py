@@ -26,6 +26,7 @@ from goalcheck.errors import (
     UnknownNameError,
 )
 from goalcheck.facts import compute_facts
+from goalcheck.frame import evaluate_frame
 from goalcheck.model import (
     Accumulation,
     Area,
@@ -110,6 +111,7 @@ __all__ = [
     "compute_facts",
     "dump_plan",
     "evaluate",
+    "evaluate_frame",
     "evaluate_iter",
     "list_rules",
     "load_csv",
