@@ -269,9 +269,25 @@ def _anchor(
     lo = max(floors)
     if lo > as_of:
         return None
-    values = st.sampled_from([0.0, 1.0]) if goal.direction is Direction.MILESTONE else None
-    value = draw(values if values is not None else numbers(*spec.values))
+    if goal.direction is Direction.MILESTONE:
+        value = draw(st.sampled_from([0.0, 1.0]))
+    else:
+        value = draw(numbers(*spec.values) | _on_the_way(spec, goal, cumulative))
     return Measurement(draw(dates(lo, as_of)), value)
+
+
+def _on_the_way(spec: TargetSpec, goal: _Goal, cumulative: bool) -> SearchStrategy[float]:
+    """Values from half-way back past the baseline to half-way beyond the target, so that
+    progress, pace and growth take the values rules compare with (0.9, 1, 1.2, ...)."""
+    b, t = goal.baseline, goal.target
+    if cumulative or b is None or t is None:
+        return st.nothing()
+    if goal.relative is Relative.ABSOLUTE:
+        t = b + t
+    elif goal.relative is Relative.PERCENT:
+        t = b * (1 + t / 100)
+    lo, hi = spec.values
+    return st.integers(-50, 150).map(lambda k: min(hi, max(lo, round(b + (t - b) * k / 100, 2))))
 
 
 def _draw_measurements(draw: st.DrawFn, spec: TargetSpec, goal: _Goal) -> list[Measurement]:
