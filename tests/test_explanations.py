@@ -404,7 +404,7 @@ def test_the_checker_catches_a_contradiction() -> None:
 
     result = Result("x", "", None, None, "met", "met", facts, 0, _Context(_Fake()))  # type: ignore[arg-type]
     found = list(contradictions(result, rs, "en"))
-    assert any("satisfied" in f for f in found)
+    assert any("value meets" in f for f in found)
     assert any("1800" in f for f in found)
     assert any("n/a" in f for f in found)
     assert any("2010-12-31" in f for f in found)

@@ -8,7 +8,8 @@ ISO.  The language never changes the dialect: a script reading ``--lang da`` CSV
 
 Escaping policy: a text cell that a spreadsheet would run as a formula (it starts with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) gets one leading ``'``, as OWASP
-recommends; numbers such as ``-10`` are written as numbers and never prefixed.
+recommends, even when it looks like a number (a title ``+1``); number cells such as a value
+of ``-10`` are written as numbers and never prefixed.
 :func:`restore_cell` undoes the prefix, so the text reads back exactly.  Line breaks inside
 a cell are quoted, and a bare carriage return is written as a line feed, so no reader
 splits a row.
@@ -60,19 +61,21 @@ COMPARE_COLUMNS = ("earlier_status", "change")
 """Added after ``rule`` when the report is compared with an earlier one."""
 
 _FORMULA = re.compile(r"'*[=+\-@\t\r]")
-_NUMBER = re.compile(r"[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?\Z")
 
 
 def neutralise(text: str) -> str:
-    """*text* safe in a spreadsheet: ``'`` before a formula-like start, numbers untouched."""
-    if _FORMULA.match(text) and not _NUMBER.match(text):
+    """*text* safe in a spreadsheet: one ``'`` before a formula-like start.
+
+    Only text cells go through here; number cells (``-10``) are written as numbers.
+    """
+    if _FORMULA.match(text):
         return "'" + text
     return text
 
 
 def restore_cell(text: str) -> str:
     """The text :func:`neutralise` was given: one ``'`` less before a formula-like start."""
-    if text.startswith("'") and _FORMULA.match(text[1:]) and not _NUMBER.match(text[1:]):
+    if text.startswith("'") and _FORMULA.match(text[1:]):
         return text[1:]
     return text
 
