@@ -109,13 +109,16 @@ def test_malformed_files_list_every_problem_located(tmp_path: Path) -> None:
     assert len(caught.value.problems) == 4
 
 
-def test_cli_malformed_file_exits_2_with_one_line(
+def test_cli_malformed_file_exits_2_with_one_line_per_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["test", str(write(tmp_path, BAD))]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error:")
-    assert len(err.strip().splitlines()) == 1
+    path = write(tmp_path, BAD)
+    assert main(["test", str(path)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    with pytest.raises(RuleError) as excinfo:
+        run_rule_tests(path)
+    assert len(lines) == len(excinfo.value.problems) > 1
+    assert all(line.startswith(f"error: {path}:cases[") for line in lines)
 
 
 def test_target_cases_are_checked_like_plan_targets(tmp_path: Path) -> None:
