@@ -78,7 +78,26 @@ class _Context:
 
     ruleset: _RuleSet
     overrides: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
+    # the target's own parameters (Target.params), named at the end of its explanation
+    target_params: Mapping[str, Any] = attrs.field(factory=dict, hash=False)
 
+
+def _own_parameters(params: Mapping[str, Any], lang: str) -> str:
+    """``" (this target's own parameters: a = 0.02)"``, in English or Danish."""
+    if not params:
+        return ""
+
+    def shown(value: Any) -> str:
+        text = str(value).lower() if isinstance(value, bool) else f"{value:g}"
+        return text.replace(".", ",") if lang == "da" else text
+
+    pairs = ", ".join(f"{name} = {shown(value)}" for name, value in sorted(params.items()))
+    lead = "målets egne parametre" if lang == "da" else "this target's own parameters"
+    return f" ({lead}: {pairs})"
+
+
+#: The public name of :class:`_Context`: the engine builds one per run, shared by its results.
+ResultContext = _Context
 
 _check_lang = check_lang
 
@@ -114,9 +133,10 @@ class Result:
         _check_lang(lang)
         if self._context is None or self._index < 0:
             return ""
-        return self._context.ruleset.reason(
+        reason = self._context.ruleset.reason(
             self._index, self.facts, lang, **dict(self._context.overrides)
         )
+        return reason + _own_parameters(self._context.target_params, lang)
 
     def label(self, lang: str = "en") -> str:
         """The status's label in English or Danish (the status id if the rule set has none)."""
@@ -130,10 +150,12 @@ class Result:
 
 @attrs.frozen
 class Rollup:
-    """A group of targets (an initiative, an area or the whole plan) and its worst status.
+    """A group of targets (an initiative, an area or the whole plan) and its status.
 
     ``status`` is the most severe status among the group's targets (``None`` for a group with
-    no targets); ``counts`` maps every status of the rule set to how many targets have it.
+    no targets), unless the rule set rolls up another way (``method`` ``mean_score`` or
+    ``share_met``, with the group's ``score``); ``counts`` maps every status of the rule set to
+    how many targets have it.
     """
 
     level: str  # "plan" | "area" | "initiative"
@@ -141,15 +163,23 @@ class Rollup:
     title: str
     status: str | None
     counts: Mapping[str, int] = attrs.field(hash=False)
+    # the rule set's rollup method, and the group's mean score (mean_score) or share of met
+    # targets (share_met); None for "worst"
+    method: str = "worst"
+    score: float | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "level": self.level,
             "id": self.id,
             "title": self.title,
             "status": self.status,
             "counts": dict(self.counts),
         }
+        if self.method != "worst":
+            out["method"] = self.method
+            out["score"] = json_safe(self.score)
+        return out
 
 
 def json_safe(value: object) -> object:
