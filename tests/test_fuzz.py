@@ -313,9 +313,14 @@ def test_any_period_phrase(text: str) -> None:
     result_or_goalcheck_error(lambda: to_date(text, side="end"))
 
 
+@pytest.fixture(scope="module")
+def demo_plan() -> goalcheck.Plan:
+    return goalcheck.load_plan(ROOT / "examples" / "beskaeftigelsesaftale-2009")
+
+
 @given(text=_PHRASES, rules=st.sampled_from(SHIPPED))
-def test_any_as_of_on_the_demo(text: str, rules: str) -> None:
-    plan = goalcheck.load_plan(ROOT / "examples" / "beskaeftigelsesaftale-2009")
+def test_any_as_of_on_the_demo(demo_plan: goalcheck.Plan, text: str, rules: str) -> None:
+    plan = demo_plan
 
     def run() -> None:
         report = goalcheck.evaluate(plan, text, rules=rules)
