@@ -182,3 +182,39 @@ def test_dates_parsed_from_text_and_dates(tmp_path) -> None:
     )
     result = evaluate_frame(targets, pl.DataFrame(MEASUREMENTS), dt.date(2024, 6, 30))
     assert result.filter(pl.col("id") == "t3")["deadline"].item() == dt.date(2024, 12, 31)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_cli_engine_columnar_gives_the_scalar_report(tmp_path, suffix: str) -> None:
+    from goalcheck.cli import main
+
+    targets, measurements = pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS)
+    paths = []
+    for name, table in (("targets", targets), ("measurements", measurements)):
+        path = tmp_path / f"{name}.{suffix}"
+        table.write_csv(path) if suffix == "csv" else table.write_parquet(path)
+        paths.append(str(path))
+    scalar_json, columnar_json = tmp_path / "s.json", tmp_path / "c.json"
+    base = ["evaluate", "--targets", paths[0], "--measurements", paths[1], "--as-of", AS_OF]
+    if suffix == "csv":
+        assert main([*base, "--format", "json", "-o", str(scalar_json)]) == 0
+    assert main([*base, "--engine", "columnar", "--format", "json", "-o", str(columnar_json)]) == 0
+    import json
+
+    got = json.loads(columnar_json.read_text())["results"]
+    assert {r["id"]: (r["status"], r["rule"]) for r in got} == _scalar()
+    if suffix == "csv":
+        expected = json.loads(scalar_json.read_text())["results"]
+        assert [(r["id"], r["explanation"]) for r in got] == [
+            (r["id"], r["explanation"]) for r in expected
+        ]
+
+
+def test_cli_engine_columnar_locates_problems(tmp_path, capsys) -> None:
+    from goalcheck.cli import main
+
+    path = tmp_path / "targets.csv"
+    pl.DataFrame(dict(TARGETS, deadline=["2024-12-31", "soon", "2024-12-31"])).write_csv(path)
+    assert main(["evaluate", "--targets", str(path), "--engine", "columnar"]) == 2
+    err = capsys.readouterr().err
+    assert "targets.csv:row 3, column deadline" in err

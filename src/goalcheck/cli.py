@@ -21,7 +21,13 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from goalcheck.errors import GoalcheckError, InputError, OptionError, Problem
+from goalcheck.errors import (
+    GoalcheckError,
+    InputError,
+    MissingDependencyError,
+    OptionError,
+    Problem,
+)
 
 if TYPE_CHECKING:
     from goalcheck.model import Plan
@@ -206,6 +212,19 @@ def _check_statuses(report: Report, wanted: Iterable[tuple[str, list[str]]]) -> 
             raise OptionError(f"{option}: {error}") from None
 
 
+def _columnar(args: argparse.Namespace, as_of: Any, rs: Any, params: Any) -> Any:
+    """``--engine columnar``: the targets (and measurements) CSV or parquet files."""
+    if args.plan or not args.targets:
+        raise _UsageError("--engine columnar reads --targets (and --measurements) CSV or parquet")
+    try:
+        from goalcheck._columnar._cli import evaluate_files
+    except ImportError:
+        raise MissingDependencyError(
+            "--engine columnar needs polars: pip install 'goalcheck[polars]'"
+        ) from None
+    return evaluate_files(args.targets, args.measurements, as_of, rs, params)
+
+
 def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Plan]) -> int:
     """Load, evaluate and render under one progress line (erased before any output)."""
     from goalcheck._progress import progress
@@ -219,8 +238,11 @@ def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Plan]) -> in
     fmt = _format(args)
     with progress("evaluating"):
         rs = load_rules(args.rules)
-        plan = load()
-        report = evaluate(plan, as_of, rules=rs, **params)
+        if getattr(args, "engine", "scalar") == "columnar":
+            plan, report = _columnar(args, as_of, rs, params)
+        else:
+            plan = load()
+            report = evaluate(plan, as_of, rules=rs, **params)
         _check_statuses(report, (("--status", wanted), ("--fail-on", fail_on)))
         if getattr(args, "compare_to", None):
             from goalcheck.output import compare_to
@@ -418,6 +440,13 @@ def _parser() -> argparse.ArgumentParser:
         "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
     )
     _add_input_options(p)
+    p.add_argument(
+        "--engine",
+        choices=("scalar", "columnar"),
+        default="scalar",
+        help="scalar (default) or columnar: polars over --targets/--measurements CSV or parquet "
+        "(needs goalcheck[polars])",
+    )
     _add_report_options(p, as_of_help="evaluation date or period phrase (default: the plan's)")
     p.set_defaults(func=_cmd_evaluate)
 

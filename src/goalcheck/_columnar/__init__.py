@@ -83,6 +83,7 @@ def report_for(
     rows: Iterable[str] | Any = None,
     targets: Any = None,
     parameters: Mapping[str, Any] | None = None,
+    plan: Any = None,
 ) -> Report:
     """:func:`goalcheck.frame.explain_rows`: Report-compatible results for some rows."""
     from goalcheck.report import Result, _Context, make_rollup
@@ -119,5 +120,6 @@ def report_for(
             )
         )
     day = resolve_as_of(as_of)
-    plan = make_rollup("plan", "rows", "", [r.status for r in out], ruleset)
-    return Report(day, ruleset, tuple(out), (plan,))
+    plan_id, title = (plan.id, plan.title) if plan is not None else ("rows", "")
+    rollup = make_rollup("plan", plan_id, title, [r.status for r in out], ruleset)
+    return Report(day, ruleset, tuple(out), (rollup,))
