@@ -79,6 +79,15 @@ def _boxes(hits: list[sc.Knobs]) -> dict[sc.Category, dict[str, tuple[int, int]]
     return boxes
 
 
+def _near_hit(rng: random.Random, hit: sc.Knobs) -> sc.Knobs:
+    """*hit* with each whole-number knob, by a coin toss, drawn afresh from its whole range."""
+    numbers = tuple(
+        rng.randint(*sc.RANGES[name]) if rng.random() < 0.5 else n
+        for name, n in zip(sc.RANGES, hit.numbers, strict=True)
+    )
+    return sc.Knobs(hit.category, numbers)
+
+
 def calibrate(spec: StatusSpec) -> Calibration:
     """Sample scenarios (seeded: the same every run) and keep those that get the status."""
     rng = random.Random(f"{spec.rules.name}:{spec.status}:{spec.as_of}")
@@ -87,7 +96,10 @@ def calibrate(spec: StatusSpec) -> Calibration:
     samples = 0
     while samples < _MAX_SAMPLES and (samples < _MIN_SAMPLES or len(hits) < _ENOUGH):
         samples += 1
-        knobs = sc.draw_knobs(choose)
+        if samples > _MIN_SAMPLES and hits and rng.random() < 0.5:
+            knobs = _near_hit(rng, rng.choice(hits))  # a rare status: look around its hits
+        else:
+            knobs = sc.draw_knobs(choose)
         if spec.status_of(sc.build(knobs, spec.as_of)) == spec.status:
             hits.append(knobs)
     pool = tuple(sorted(set(hits), key=sc.simplicity)[:_POOL])
