@@ -435,9 +435,11 @@ def test_reason_renders_in_both_languages() -> None:
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        (0.123456789, "0.1235"),
+        (0.123456789, "0.12"),
         (2.0, "2"),
-        (1234567.8, "1234568"),
+        (1234567.8, "1,234,567.8"),
+        (-0.001, "0"),
+        (10**400, "1" + "0" * 400),
         (True, "true"),
         (dt.date(2009, 9, 30), "2009-09-30"),
         (7, "7"),
@@ -905,3 +907,67 @@ def test_rollup_and_years_pass_through_and_inherit(tmp_path: Path) -> None:
     rs = load_rules(child)
     assert (rs.rollup, rs.years) == ({"method": "mean_score"}, "whole")
     assert pickle.loads(pickle.dumps(rs)).years == "whole"
+
+
+def test_spec_less_numbers_render_like_the_tables(tmp_path: Path) -> None:
+    assert render(1750.5, "", "da") == "1.750,5"
+    assert render(1750.5, ".1f", "da") == "1750,5"
+    assert render(0.25, ".0%", "da") == "25\N{NO-BREAK SPACE}%"
+
+
+CONDITIONAL = (
+    "{if value is None}no value{elif value > target}above {target}"
+    "{elif value == target}at target{else}below by {gap}{end}."
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "text"),
+    [
+        ({}, "Value: no value."),
+        ({"value": 12, "target": 10}, "Value: above 10."),
+        ({"value": 10, "target": 10}, "Value: at target."),
+        ({"value": 8, "target": 10}, "Value: below by 2."),
+        ({"value": 8}, "Value: below by n/a."),  # unknown comparisons fall to else
+    ],
+)
+def test_conditional_reason_templates(tmp_path: Path, facts: dict[str, object], text: str) -> None:
+    body = rule("true", reason="Value: " + CONDITIONAL.replace("{gap}", "{baseline}"))
+    rs = load_rules(write(tmp_path, body))
+    if "value" in facts and "target" in facts:
+        facts = {**facts, "baseline": facts["target"] - facts["value"]}  # type: ignore[operator]
+    elif facts:
+        facts = {**facts, "baseline": None}
+    assert rs.reason(0, facts) == text
+    assert {"value", "target", "baseline"} <= rs.used_names()
+
+
+def test_conditions_in_templates_use_parameters_and_literal_braces(tmp_path: Path) -> None:
+    body = rule("true", reason="{{x}} {if pace >= tolerance}on pace{else}slow{end} {{if}}")
+    rs = load_rules(write(tmp_path, body))
+    assert rs.reason(0, {"pace": 1}) == "{x} on pace {if}"
+    assert rs.reason(0, {"pace": 0.5}) == "{x} slow {if}"
+    assert rs.reason(0, {"pace": 0.5}, tolerance=0.4) == "{x} on pace {if}"
+    assert rs.reason(0, {"pace": 1}, "da") == "{x} on pace {if}"  # no reason_da: English
+
+
+@pytest.mark.parametrize(
+    ("template", "fragment"),
+    [
+        ("{if vaue > 1}x{end}", "in {if vaue > 1}: unknown name 'vaue' (did you mean 'value'?)"),
+        ("{if value}x{end}", "must be a true/false value, not a number"),
+        ("{if satisfied}x", "{if} without {end}"),
+        ("x{end}", "{end} without {if}"),
+        ("{else}x", "{else} without {if}"),
+        ("{if satisfied}{if overdue}x{end}{end}", "cannot be nested"),
+        ("{if satisfied}a{else}b{elif overdue}c{end}", "{elif} after {else}"),
+        ("{if satisfied}{value!r}{end}", "'!r' is not allowed"),
+    ],
+)
+def test_bad_conditional_templates_are_located(
+    tmp_path: Path, template: str, fragment: str
+) -> None:
+    path = write(tmp_path, rule("true", reason=template))
+    (problem,) = load_error(path).problems
+    assert problem.location == "rules[0].reason_en"
+    assert fragment in problem.message

@@ -1,43 +1,67 @@
 """``goalcheck lint``: find mistakes in a rule set before it classifies anything.
 
 Loading a rule set already rejects unknown names, type mistakes and unsafe constructs; lint
-reports those as findings too, and then searches the space of facts for what loading cannot
-see: rules that never fire (their condition is unsatisfiable, or earlier rules always win),
-inputs that no rule matches (gaps), and inputs that two rules match under the ``unique`` hit
-policy (overlaps).  Every finding after loading comes with a concrete example of facts.
+reports those as findings too, and then reasons over the rule conditions (the nodes of
+:mod:`goalcheck._lang.nodes`) for what loading cannot see:
 
-The search is bounded and seeded, so lint is deterministic: each fact takes values from a
-pool built from the constants and parameters the rules compare against (each one, and a hair
-either side), a few ordinary numbers, and ``None``.
+- ``never-matches``: a condition no facts satisfy;
+- ``shadowed``: a rule that can never fire because earlier rules match everything it
+  matches; the culprit named is the earliest rule that covers it alone, else the earliest
+  rules that cover it together;
+- ``gap``: facts no rule matches; ``overlap``: facts two rules match under hit policy
+  ``unique``;
+- ``missing-translation``: a rule without ``reason_da`` or a status whose Danish label is
+  its English one; ``unused-parameter``: a parameter no condition or reason uses.
+
+The reasoning is exact for comparisons of facts with numbers and parameters, true/false
+facts, ``is None`` and ``and``/``or``/``not``/``if``: each condition becomes the region of
+fact space where it is true (:mod:`goalcheck._lang.regions`), and shadowing and gaps are
+region containment.  Parts it cannot decide (a fact compared with another fact, arithmetic
+on facts) become independent unknowns; what it concludes still holds, and each example is
+checked by running the compiled rules.  Where it cannot produce an example, or a rule set is
+too large for it, lint falls back to a seeded sampled search, and those findings say so.
+Every finding after loading comes with an example of facts in round numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import random
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from goalcheck._lang.codegen import compile_rule_tests
 from goalcheck._lang.nodes import Literal, Node, walk
-from goalcheck._lang.types import Kind
+from goalcheck._lang.regions import NumberSet, Region, TooComplex, ValueSet, round_number, truth
+from goalcheck._lint_sample import SAMPLES, pool, sampled_findings
 from goalcheck._vocabulary import FACTS
-from goalcheck.errors import RuleError
+from goalcheck.errors import LimitError, RuleError
 from goalcheck.rules import RuleSet, load_rules
 
-__all__ = ["Finding", "lint_rules"]
+__all__ = ["KINDS", "Finding", "lint_rules"]
 
-#: How many sampled inputs the search tries at most, and per rule when hunting for a witness.
-SAMPLES = 4000
-WITNESS_TRIES = 3000
+#: The kinds of finding, in the order lint reports them.
+KINDS = (
+    "load",
+    "never-matches",
+    "shadowed",
+    "gap",
+    "overlap",
+    "missing-translation",
+    "unused-parameter",
+)
+#: How many candidate fact sets lint tries to turn a region into a concrete example.
+REALISE_TRIES = 400
 
 
 @attrs.frozen
 class Finding:
-    """One problem lint found: what kind, where, and an example of facts that shows it."""
+    """One problem lint found: its kind (one of :data:`KINDS`), where, and example facts."""
 
-    kind: str  # load | never-matches | shadowed | gap | overlap
+    kind: str
     message: str
     file: str | None = None
     location: str | None = None
@@ -58,143 +82,221 @@ def lint_rules(
     """Every finding for *rules* (a path, a shipped name or a RuleSet); empty when clean.
 
     A rule set that does not load yields its load problems as findings; a missing file or an
-    unknown name still raises, since there is nothing to lint.
+    unknown name still raises, since there is nothing to lint.  *samples* and *seed* steer
+    the sampled fallback.
     """
     shown = os.fspath(rules) if not isinstance(rules, RuleSet) else rules.name
     try:
         rs = load_rules(rules)
-    except RuleError as error:
+    except (RuleError, LimitError) as error:
         return [
             Finding("load", problem.message, problem.file, problem.location)
             for problem in error.problems
         ]
-    return _Search(rs, shown, samples, seed).run()
+    try:
+        found = _Exact(rs, seed).run()
+    except TooComplex:
+        found = sampled_findings(rs, samples, seed)
+    findings = [
+        Finding(kind, message, shown, where, example) for kind, message, where, example in found
+    ]
+    findings += [Finding(kind, message, shown, where) for kind, message, where in _texts(rs)]
+    return findings
 
 
-class _Search:
-    def __init__(self, rs: RuleSet, file: str, samples: int, seed: int) -> None:
+# (kind, message, location, example)
+_Found = tuple[str, str, str | None, dict[str, object] | None]
+_NOTE = " (found by sampling: the reasoning cannot decide comparisons of facts with each other)"
+
+
+def _where(rs: RuleSet, index: int) -> str:
+    return f"rules[{index}] {rs.rules[index].id!r}"
+
+
+class _Exact:
+    """Region reasoning over one rule set, with examples checked against compiled rules."""
+
+    def __init__(self, rs: RuleSet, seed: int) -> None:
         self.rs = rs
-        self.file = file
-        self.samples = samples
+        names = sorted({name for i in range(len(rs.rules)) for name in rs.rule_names(i)})
+        self.facts = [name for name in names if name in FACTS]
+        kinds = {name: FACTS[name].kind for name in self.facts}
+        self.pairs, self.space = truth(rs.trees, kinds, rs.parameters)
+        self.trues = [true for true, _ in self.pairs]
+        self.classify = rs.compile() if rs.hit_policy == "first" else (lambda facts: -2)
+        self.tests = compile_rule_tests(rs.trees, rs.bind(), label=f"goalcheck lint {rs.name}")
         self.random = random.Random(seed)
-        read: set[str] = set()
-        for i in range(len(rs.rules)):
-            read |= rs.rule_names(i)
-        self.names = sorted(read - set(rs.parameters))
-        self.pools = {name: _pool(FACTS[name].kind, _constants(rs)) for name in self.names}
-        self.tests = [_matcher(rs, i) for i in range(len(rs.rules))]
+        self.constants = _constants(rs)
 
-    def sample(self) -> dict[str, object]:
-        return {name: self.random.choice(self.pools[name]) for name in self.names}
-
-    def matches(self, facts: Mapping[str, object]) -> list[int]:
-        trace = self.rs.trace(facts)
-        return [t.index for t in trace if t.matched]
-
-    def run(self) -> list[Finding]:
-        findings: list[Finding] = []
-        n = len(self.rs.rules)
-        matched_ever = [False] * n
-        won_ever = [False] * n
-        shadow_example: dict[int, tuple[dict[str, object], int]] = {}
-        gap: dict[str, object] | None = None
-        overlaps: dict[tuple[int, int], dict[str, object]] = {}
-        for facts in self.inputs():
-            hits = self.matches(facts)
-            if not hits:
-                if gap is None:
-                    gap = facts
-                continue
-            for i in hits:
-                matched_ever[i] = True
-                if i != hits[0]:
-                    shadow_example.setdefault(i, (facts, hits[0]))
-            won_ever[hits[0]] = True
-            if self.rs.hit_policy == "unique" and len(hits) > 1:
-                overlaps.setdefault((hits[0], hits[1]), facts)
-        for i, rule in enumerate(self.rs.rules):
-            where = f"rules[{i}] {rule.id!r}"
-            if i == n - 1 and _always(self.rs.trees[i]):
-                continue  # a closing catch-all is a deliberate safety net, even if unreachable
-            if not matched_ever[i]:
-                findings.append(
-                    Finding(
-                        "never-matches",
-                        f"no sampled input satisfies its condition `{rule.when}`",
-                        self.file,
-                        where,
-                    )
-                )
-            elif self.rs.hit_policy == "first" and not won_ever[i]:
-                facts, winner = shadow_example[i]
-                findings.append(
-                    Finding(
-                        "shadowed",
-                        f"can never fire: whenever it matches, an earlier rule matches first "
-                        f"(here {self.rs.rules[winner].id!r})",
-                        self.file,
-                        where,
-                        self._only(facts, (i, winner)),
-                    )
-                )
-        if gap is not None:
-            findings.append(
-                Finding(
-                    "gap",
-                    'no rule matches this input (add a catch-all rule `when = "true"`?)',
-                    self.file,
-                    None,
-                    gap,
-                )
-            )
-        for (a, b), facts in overlaps.items():
-            findings.append(
-                Finding(
-                    "overlap",
-                    f"rules {self.rs.rules[a].id!r} and {self.rs.rules[b].id!r} both match "
-                    "under the 'unique' hit policy",
-                    self.file,
-                    f"rules[{b}] {self.rs.rules[b].id!r}",
-                    self._only(facts, (a, b)),
-                )
-            )
-        return findings
-
-    def inputs(self) -> list[dict[str, object]]:
-        """Random samples, plus for each rule a few inputs known to satisfy it."""
-        found = [self.sample() for _ in range(self.samples)]
-        for test in self.tests:
-            for _ in range(WITNESS_TRIES):
-                facts = self.sample()
-                if test(facts):
-                    found.append(facts)
-                    found.extend(self.perturb(facts) for _ in range(20))
-                    break
+    def run(self) -> list[_Found]:
+        found: list[_Found] = []
+        uncovered = Region.everything()
+        unique = self.rs.hit_policy == "unique"
+        last = len(self.trues) - 1
+        for index, true in enumerate(self.trues):
+            closing = index == last and _always(self.rs.trees[index])
+            if true.empty():
+                found.append(self._never(index))
+            elif not unique and not closing:
+                reach = true & uncovered
+                item = self._shadowed(index) if reach.empty() else self._reachable(index, reach)
+                if item is not None:
+                    found.append(item)
+            uncovered = uncovered.minus(true, self.space)
+        if not uncovered.empty():
+            gap = self._gap(uncovered)
+            if gap is not None:
+                found.append(gap)
+        if unique:
+            found += self._overlaps()
         return found
 
-    def perturb(self, facts: dict[str, object]) -> dict[str, object]:
-        changed = dict(facts)
-        name = self.random.choice(self.names) if self.names else None
-        if name is not None:
-            changed[name] = self.random.choice(self.pools[name])
-        return changed
+    # -- single rules -------------------------------------------------------------------------
 
-    def _only(self, facts: Mapping[str, object], rules: Sequence[int]) -> dict[str, object]:
-        used: set[str] = set()
-        for i in rules:
-            used |= self.rs.rule_names(i)
+    def _never(self, index: int) -> _Found:
+        return ("never-matches", "no facts satisfy its condition", _where(self.rs, index), None)
+
+    def _shadowed(self, index: int) -> _Found:
+        """Rule *index* is covered by earlier rules: name the earliest that cover it."""
+        true = self.trues[index]
+        alone = next((i for i in range(index) if true.within(self.trues[i], self.space)), None)
+        if alone is not None:
+            culprits = [alone]
+        else:
+            culprits, rest = [], true
+            for i in range(index):
+                if not (rest & self.trues[i]).empty():
+                    culprits.append(i)
+                    rest = rest.minus(self.trues[i], self.space)
+                if rest.empty():
+                    break
+        names = " and ".join(repr(self.rs.rules[i].id) for i in culprits)
+        together = " together" if len(culprits) > 1 else ""
+        example = self._realise(true, lambda facts: self._covered(facts, index, culprits))
+        message = f"can never fire: every input it matches is matched first by {names}{together}"
+        return (
+            "shadowed",
+            message,
+            _where(self.rs, index),
+            self._only(example, [index, *culprits]),
+        )
+
+    def _reachable(self, index: int, reach: Region) -> _Found | None:
+        """Rule *index* can fire by the reasoning; with opaque parts, confirm by an example."""
+        if not self._opaque(reach):
+            return None
+        example = self._realise(reach, lambda facts: self.classify(facts) == index)
+        if example is not None:
+            return None
+        message = f"can never fire: no facts were found where it matches first{_NOTE}"
+        return ("shadowed", message, _where(self.rs, index), None)
+
+    def _gap(self, uncovered: Region) -> _Found | None:
+        example = self._realise(uncovered, lambda facts: not self._matching(facts))
+        if example is None:
+            return None  # only atoms that cannot all hold at once leave it uncovered
+        note = _NOTE if self._opaque(uncovered) else ""
+        message = f'no rule matches this input (add a catch-all rule `when = "true"`?){note}'
+        used = {name for box in uncovered.boxes for name in box}
+        return ("gap", message, None, {k: v for k, v in example.items() if k in used})
+
+    def _overlaps(self) -> list[_Found]:
+        found: list[_Found] = []
+        for second in range(len(self.trues)):
+            for first in range(second):
+                both = self.trues[first] & self.trues[second]
+                if both.empty():
+                    continue
+                check = functools.partial(self._matches, indexes=(first, second))
+                example = self._realise(both, check)
+                if example is None:
+                    continue
+                a, b = self.rs.rules[first].id, self.rs.rules[second].id
+                note = _NOTE if self._opaque(both) else ""
+                message = f"rules {a!r} and {b!r} both match under the 'unique' hit policy{note}"
+                only = self._only(example, [first, second])
+                found.append(("overlap", message, _where(self.rs, second), only))
+        return found
+
+    # -- examples -----------------------------------------------------------------------------
+
+    def _opaque(self, region: Region) -> bool:
+        return any(name in self.space.atoms for box in region.boxes for name in box)
+
+    def _matching(self, facts: Mapping[str, object]) -> bool:
+        return any(test(facts) for test in self.tests)
+
+    def _matches(self, facts: Mapping[str, object], indexes: Sequence[int]) -> bool:
+        return all(self.tests[i](facts) for i in indexes)
+
+    def _covered(self, facts: Mapping[str, object], index: int, culprits: Sequence[int]) -> bool:
+        return self.tests[index](facts) and any(self.tests[i](facts) for i in culprits)
+
+    def _realise(
+        self, region: Region, check: Callable[[dict[str, object]], bool]
+    ) -> dict[str, object] | None:
+        """Round facts in *region* for which *check* holds, or ``None`` if none was found."""
+        for box in sorted(region.boxes, key=_plainness)[:20]:
+            facts = {name: _pick(box.get(name)) for name in self.facts}
+            if check(facts):
+                return facts
+        return self._search(region, check)
+
+    def _search(
+        self, region: Region, check: Callable[[dict[str, object]], bool]
+    ) -> dict[str, object] | None:
+        for _ in range(REALISE_TRIES):
+            box = self.random.choice(region.boxes)
+            facts = {name: self._candidate(name, box.get(name)) for name in self.facts}
+            if check(facts):
+                return facts
+        return None
+
+    def _candidate(self, name: str, dim: object) -> object:
+        if isinstance(dim, NumberSet | ValueSet):
+            return _pick(dim) if self.random.random() < 0.3 else _sample(dim, self.random)
+        return self.random.choice(pool(FACTS[name].kind, self.constants))
+
+    def _only(
+        self, facts: Mapping[str, object] | None, indexes: Sequence[int]
+    ) -> dict[str, object] | None:
+        if facts is None:
+            return None
+        used = {name for i in indexes for name in self.rs.rule_names(i)}
         return {name: value for name, value in facts.items() if name in used}
+
+
+def _plainness(box: Mapping[str, object]) -> int:
+    """Boxes whose example is most informative first: fewer missing values."""
+    return sum(1 for dim in box.values() if _pick(dim) is None)
+
+
+def _pick(dim: object) -> object:
+    if isinstance(dim, NumberSet | ValueSet):
+        value = dim.pick()
+        return dt.date(2020, 1, 1) if value == "date" else value
+    return None
+
+
+def _sample(dim: NumberSet | ValueSet, rng: random.Random) -> object:
+    if isinstance(dim, ValueSet):
+        value = rng.choice(sorted(dim.values, key=repr))
+        return dt.date(2020, 1, 1) if value == "date" else value
+    options: list[object] = [None] if dim.none else []
+    for part in dim.parts:
+        options.append(round_number(part))
+        for step in (1.0, 0.5, 0.1):
+            for point in (part.lo + step, part.hi - step):
+                inside = NumberSet(False, (part,)) & NumberSet(
+                    False, (type(part)(point, point, True, True),)
+                )
+                if not inside.empty():
+                    options.append(round(point, 9))
+    return rng.choice(options) if options else None
 
 
 def _always(tree: Node) -> bool:
     return isinstance(tree, Literal) and tree.value is True
-
-
-def _matcher(rs: RuleSet, index: int) -> Callable[[Mapping[str, object]], bool]:
-    def test(facts: Mapping[str, object]) -> bool:
-        return bool(rs.trace(facts)[index].matched)
-
-    return test
 
 
 def _constants(rs: RuleSet) -> list[float]:
@@ -213,17 +315,34 @@ def _constants(rs: RuleSet) -> list[float]:
     return sorted(values)
 
 
-def _pool(kind: Kind, constants: Sequence[float]) -> list[object]:
-    if kind is Kind.BOOL:
-        return [True, False, True, False, None]
-    if kind is Kind.DATE:
-        return [dt.date(2009, 9, 30), dt.date(2010, 12, 31), None]
-    numbers = {0.0, 1.0, -1.0, 0.5, 2.0, 100.0, -100.0}
-    for c in constants:
-        numbers |= {c, c - 1e-6, c + 1e-6, c - 1.0, c + 1.0}
-    pool: list[float | None] = [*sorted(numbers)]
-    # None about one time in eight, so conditions with several facts still get tried
-    return [*pool, *([None] * max(1, len(pool) // 7))]
+def _texts(rs: RuleSet) -> list[tuple[str, str, str]]:
+    """Missing Danish texts and parameters nothing uses."""
+    found = []
+    for index, rule in enumerate(rs.rules):
+        if rule.reason_en and not rule.reason_da:
+            found.append(
+                (
+                    "missing-translation",
+                    "no reason_da: the Danish report shows the English reason",
+                    f"{_where(rs, index)}.reason_da",
+                )
+            )
+    for info in rs.statuses:
+        if info.label_da == info.label_en:
+            found.append(
+                (
+                    "missing-translation",
+                    f"the Danish label is the English one ({info.label_en!r}); give label_da",
+                    f"statuses.{info.id}.label_da",
+                )
+            )
+    used = rs.used_names()
+    for name in rs.parameters:
+        if name not in used:
+            found.append(
+                ("unused-parameter", "no condition or reason uses it", f"parameters.{name}")
+            )
+    return found
 
 
 def _show(value: object) -> str:

@@ -15,7 +15,7 @@ import numbers
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -23,7 +23,7 @@ from goalcheck._lang.check import ALIASES, FUNCTIONS, Checked, check
 from goalcheck._lang.types import Kind
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import LimitError, Problem, RuleError, did_you_mean
-from goalcheck.rules._template import Piece, TemplateError, parse_template
+from goalcheck.rules._template import Template, TemplateError, parse_template
 
 if TYPE_CHECKING:
     from goalcheck.rules._model import Rule, RuleSet, StatusInfo
@@ -52,7 +52,7 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
 _RULE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*\Z")
 _RESERVED = frozenset(FUNCTIONS) | frozenset(ALIASES)
 
-Templates = tuple[tuple[Piece, ...], tuple[Piece, ...]]
+Templates = tuple[Template, Template]
 
 
 @attrs.frozen
@@ -262,11 +262,10 @@ def _check_rule(
     except RuleError as error:
         for item in error.problems:
             problem(item.message, item.location, item.file)
-    kinds: dict[str, Any] = {**facts, **parameters}
     pair = []
     for lang in ("en", "da"):
         try:
-            pair.append(parse_template(getattr(rule, f"reason_{lang}"), kinds))
+            pair.append(parse_template(getattr(rule, f"reason_{lang}"), facts, parameters))
         except TemplateError as error:
             problem(f"{label}{error}", f"{prefix}.reason_{lang}", file)
             pair.append(())

@@ -16,17 +16,17 @@ from goalcheck._lang import codegen
 from goalcheck._lang.check import Checked
 from goalcheck._lang.nodes import Node
 from goalcheck._lang.types import Kind
+from goalcheck._text import check_lang
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import (
     EvaluationError,
-    OptionError,
     Problem,
     RuleError,
     UnknownNameError,
     did_you_mean,
 )
 from goalcheck.rules._check import Templates, check_rule_set, parameter_kind, parameter_value
-from goalcheck.rules._template import NO_MATCH, render
+from goalcheck.rules._template import NO_MATCH, render_template, template_names
 
 __all__ = [
     "Parameter",
@@ -227,8 +227,8 @@ class RuleSet:
         for item in self._checked:
             names |= item.names
         for pair in self._templates:
-            for pieces in pair:
-                names.update(name for _, name, _ in pieces if name)
+            for template in pair:
+                names |= template_names(template)
         return frozenset(names)
 
     def rule_names(self, index: int) -> frozenset[str]:
@@ -341,20 +341,13 @@ class RuleSet:
         A ``None`` value renders as ``n/a`` (``ukendt``); index ``-1`` says no rule matched.
         A language other than ``en``/``da`` raises :class:`~goalcheck.errors.OptionError`.
         """
-        if lang not in ("en", "da"):
-            raise OptionError(f"language must be 'en' or 'da', not {lang!r}")
+        lang = check_lang(lang)
         if index < 0:
             return NO_MATCH[lang]
         english, danish = self._templates[index]
-        pieces = danish if lang == "da" and self.rules[index].reason_da else english
+        template = danish if lang == "da" and self.rules[index].reason_da else english
         constants = self.bind(**overrides) if overrides else self.parameters
-        parts = []
-        for literal, name, spec in pieces:
-            parts.append(literal)
-            if name is not None:
-                value = constants[name] if name in constants else facts.get(name)
-                parts.append(render(value, spec, lang))
-        return "".join(parts)
+        return render_template(template, {**facts, **constants}, lang)
 
     def _fact_kinds(self) -> dict[str, Kind]:
         used: set[str] = set()
