@@ -324,9 +324,27 @@ class Region:
             _check_size(boxes)
         return Region(tuple(boxes))
 
+    def contains(self, point: Mapping[str, object]) -> bool:
+        """Whether the facts *point* lie in this region (missing facts are ``None``)."""
+        return any(
+            all(_has(dim, point.get(name)) for name, dim in box.items()) for box in self.boxes
+        )
+
     def within(self, other: Region, space: Space) -> bool:
         """Whether every point of this region is in *other*."""
         return self.minus(other, space).empty()
+
+
+def _has(dim: Dim, value: object) -> bool:
+    if isinstance(dim, ValueSet):
+        return (
+            "date" if value is not None and value not in (True, False) else value
+        ) in dim.values
+    if value is None:
+        return dim.none
+    number = float(value)  # type: ignore[arg-type]
+    point = Interval(number, number, True, True)
+    return any(not (part & point).empty() for part in dim.parts)
 
 
 def _check_size(boxes: Sequence[object]) -> None:
