@@ -414,7 +414,7 @@ _EVALUATE_EXAMPLES = (
     "  goalcheck evaluate examples/beskaeftigelsesaftale-2009 --as-of 2009-09-30\n"
     "  goalcheck evaluate --targets targets.csv --measurements measurements.csv \\\n"
     "      --format html --lang da --output status.html\n"
-    "  goalcheck evaluate plan.xlsx --decimal , --format xlsx -o status.xlsx\n"
+    "  goalcheck evaluate plan.xlsx --format xlsx -o status.xlsx\n"
     "  goalcheck evaluate plan.toml --fail-on at_risk --format json -o report.json"
 )
 
@@ -454,7 +454,7 @@ def _parser() -> argparse.ArgumentParser:
         "explain",
         "show one target's facts, every rule's outcome in order, and the verdict",
         "  goalcheck explain examples/beskaeftigelsesaftale-2009 1.4/2 --as-of 2009-09-30\n"
-        "  goalcheck explain --targets targets.csv --measurements measurements.csv A7",
+        "  goalcheck explain --targets targets.csv --measurements measurements.csv T1",
     )
     p.add_argument(
         "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
