@@ -419,6 +419,39 @@ _EVALUATE_EXAMPLES = (
 )
 
 
+def _add_evaluate(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
+    p = command("evaluate", "evaluate a plan (TOML, CSV or workbook)", _EVALUATE_EXAMPLES)
+    p.add_argument(
+        "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
+    )
+    _add_input_options(p)
+    p.add_argument(
+        "--engine",
+        choices=("scalar", "columnar"),
+        default="scalar",
+        help="scalar (default) or columnar: polars over --targets/--measurements CSV or parquet "
+        "(needs goalcheck[polars])",
+    )
+    _add_report_options(p, as_of_help="evaluation date or period phrase (default: the plan's)")
+    p.set_defaults(func=_cmd_evaluate)
+
+
+def _add_explain(command: Callable[[str, str, str], argparse.ArgumentParser]) -> None:
+    p = command(
+        "explain",
+        "show one target's facts, every rule's outcome in order, and the verdict",
+        "  goalcheck explain examples/beskaeftigelsesaftale-2009 1.4/2 --as-of 2009-09-30\n"
+        "  goalcheck explain --targets targets.csv --measurements measurements.csv T1",
+    )
+    p.add_argument(
+        "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
+    )
+    p.add_argument("target_id", metavar="TARGET_ID", help="the target's id, e.g. 1.4/2")
+    _add_input_options(p)
+    _add_rule_options(p, as_of_help="evaluation date (default: the plan's)")
+    p.set_defaults(func=_cmd_explain)
+
+
 def _parser() -> argparse.ArgumentParser:
     from goalcheck import __version__
 
@@ -435,34 +468,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     command = _commands(sub)
 
-    p = command("evaluate", "evaluate a plan (TOML, CSV or workbook)", _EVALUATE_EXAMPLES)
-    p.add_argument(
-        "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
-    )
-    _add_input_options(p)
-    p.add_argument(
-        "--engine",
-        choices=("scalar", "columnar"),
-        default="scalar",
-        help="scalar (default) or columnar: polars over --targets/--measurements CSV or parquet "
-        "(needs goalcheck[polars])",
-    )
-    _add_report_options(p, as_of_help="evaluation date or period phrase (default: the plan's)")
-    p.set_defaults(func=_cmd_evaluate)
-
-    p = command(
-        "explain",
-        "show one target's facts, every rule's outcome in order, and the verdict",
-        "  goalcheck explain examples/beskaeftigelsesaftale-2009 1.4/2 --as-of 2009-09-30\n"
-        "  goalcheck explain --targets targets.csv --measurements measurements.csv T1",
-    )
-    p.add_argument(
-        "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
-    )
-    p.add_argument("target_id", metavar="TARGET_ID", help="the target's id, e.g. 1.4/2")
-    _add_input_options(p)
-    _add_rule_options(p, as_of_help="evaluation date (default: the plan's)")
-    p.set_defaults(func=_cmd_explain)
+    _add_evaluate(command)
+    _add_explain(command)
 
     p = command(
         "lint",
