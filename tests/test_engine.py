@@ -570,3 +570,35 @@ def test_q3_2009_reading_the_mentor_text_as_a_forecast_of_none(q3: Plan) -> None
     none_expected = Measurement(D(2009, 12, 31), 0, kind="forecast", made_on=D(2009, 9, 30))
     result = judge(attrs.evolve(mentors, measurements=[none_expected]), D(2009, 9, 30))
     assert (result.status, result.rule) == ("at_risk", "forecast-miss")
+
+
+def test_evaluate_target_judges_one_target_as_evaluate_does() -> None:
+    from goalcheck.engine import evaluate_target
+    from goalcheck.errors import TargetNotFoundError
+
+    plan = Plan(
+        id="p",
+        period="2009-01-01/2009-12-31",
+        areas=[Area(id="A", title="Area A")],
+        initiatives=[
+            Initiative(
+                id="i1",
+                area="A",
+                targets=[
+                    Target(
+                        id="t1",
+                        direction="at_least",
+                        target=10,
+                        measurements=[Measurement("2009-06-30", 12)],
+                    )
+                ],
+            )
+        ],
+    )
+    one = evaluate_target(plan, "t1", "2009-09-30")
+    (whole,) = evaluate(plan, "2009-09-30").results
+    assert one == whole
+    assert (one.initiative, one.area) == ("i1", "A")
+    assert one.explanation == whole.explanation
+    with pytest.raises(TargetNotFoundError, match="no target 't2'"):
+        evaluate_target(plan, "t2", "2009-09-30")

@@ -740,3 +740,106 @@ def test_facts_of_any_target_have_their_vocabulary_types(t: Target, as_of: dt.da
     assert isinstance(facts["overdue"], bool)
     if facts["undetermined"]:
         assert facts["satisfied"] is None
+
+
+# --------------------------------------------------------------------------- the stages
+
+
+def test_a_plan_computes_only_what_its_facts_need() -> None:
+    from goalcheck._facts._plan import ORDER, fact_plan
+
+    everything = fact_plan(None)
+    assert everything.names == ORDER
+    assert everything.trend
+    assert everything.growth
+    small = fact_plan({"value", "overdue"})
+    assert small.names == ("value", "overdue")
+    assert not (small.trend)
+    assert not (small.forecasts)
+    assert not (small.growth)
+    assert "scan(" in small.source
+    assert "growth_facts" not in small.source
+    assert "band_edge" not in fact_plan({"target"}).source  # the goal alone
+    assert fact_plan({"projected"}).trend
+    assert not fact_plan({"projected"}).forecasts
+    assert fact_plan(["value", "overdue"]) is fact_plan(frozenset({"overdue", "value"}))
+
+
+def test_generated_plans_show_in_tracebacks() -> None:
+    import linecache
+    import traceback
+
+    from goalcheck._facts._plan import fact_plan
+
+    plan = fact_plan({"value", "pace"})
+    filename = plan.compute.__code__.co_filename
+    assert filename.startswith("<goalcheck facts plan")
+    assert "".join(linecache.getlines(filename)) == plan.source
+    with pytest.raises(AttributeError) as caught:
+        plan.compute(object(), AS_OF, None)  # type: ignore[arg-type]
+    text = "".join(traceback.format_exception(caught.value))
+    assert "resolve_goal(subject, as_of, period)" in text
+
+
+def test_every_fact_comes_from_one_recipe_and_every_stage_is_named() -> None:
+    from goalcheck._facts._plan import RECIPES
+
+    produced = [name for names, _ in RECIPES for name in names if name in FACTS]
+    assert sorted(produced) == sorted(FACTS)
+
+
+def test_stages_one_by_one() -> None:
+    from goalcheck._facts._goal import AT_LEAST, band_edge, resolve_goal
+    from goalcheck._facts._scan import scan
+    from goalcheck._facts._window import window_of
+
+    t = cumulative(
+        target=100,
+        measurements=[actual("2009-03-31", 20), actual("2009-03-31", 5), actual("2009-06-30", 25)],
+    )
+    goal = resolve_goal(t, AS_OF, None)
+    assert (goal.code, goal.direction, goal.cumulative, goal.target) == (AT_LEAST, 1, True, 100)
+    window = window_of(t, goal, AS_OF)
+    assert (window.baseline, window.start, window.first) == (0.0, D(2009, 1, 1), 733408)
+    agg = scan(goal, window, t.measurements, True, True, AS_OF)
+    assert (agg.n_actual, agg.value, agg.measured_on) == (3, 50.0, D(2009, 6, 30))
+    assert agg.sn == 3  # the baseline point and two days
+    assert band_edge(goal.code, goal.direction, 100.0, None, False, 0.0) == (100.0, 1)
+    assert "n_actual=3" in repr(agg)
+
+
+@pytest.mark.parametrize("kind", ["actual", "forecast"])
+def test_a_signed_zero_does_not_make_the_result_depend_on_order(kind: str) -> None:
+    """F13: 0 and -0 on the same day tie in the sort; the value must not depend on order."""
+
+    def make(values: list[float]) -> Target:
+        day = "2009-06-30" if kind == "actual" else "2009-12-31"
+        return level(
+            target=10,
+            deadline="2009-12-31",
+            measurements=[Measurement(day, v, kind=kind) for v in values],
+        )
+
+    as_of = D(2009, 6, 30)
+    a = compute_facts(make([0.0, -0.0]), as_of)
+    b = compute_facts(make([-0.0, 0.0]), as_of)
+    assert repr(a) == repr(b)
+    fact = "value" if kind == "actual" else "forecast"
+    assert math.copysign(1.0, a[fact]) == 1.0  # type: ignore[arg-type]
+
+
+def test_facts_at_the_edges_of_the_calendar() -> None:
+    """F3: no fact leaves the calendar, even for an evaluation date at its very end."""
+    t = level(
+        target=10,
+        baseline=1,
+        start="1000-01-01",
+        deadline="8999-12-31",
+        measurements=[actual("1000-01-01", 2), actual("8999-12-31", 3)],
+    )
+    for as_of in (D(1, 1, 1), D(1000, 1, 1), D(8999, 12, 31), D(9999, 12, 31)):
+        facts = compute_facts(t, as_of)
+        assert facts["years_left"] is not None
+    late = compute_facts(t, D(9999, 12, 31))
+    assert late["overdue"] is True
+    assert late["growth"] is not None

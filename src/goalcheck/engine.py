@@ -12,7 +12,6 @@ report, whatever order the measurements were given in (see :mod:`goalcheck.facts
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -20,13 +19,13 @@ from operator import attrgetter
 from typing import Any
 
 from goalcheck.errors import EvaluationError
-from goalcheck.facts import facts_of, plan_for
+from goalcheck.facts import fact_plan
 from goalcheck.model import Plan, Target
 from goalcheck.periods import Period, to_date
-from goalcheck.report import Report, Result, Rollup, _Context, make_rollup
+from goalcheck.report import Report, Result, ResultContext, Rollup, make_rollup
 from goalcheck.rules import RuleSet, load_rules
 
-__all__ = ["evaluate", "evaluate_iter", "resolve_as_of"]
+__all__ = ["evaluate", "evaluate_iter", "evaluate_target", "resolve_as_of"]
 
 RulesArg = str | os.PathLike[str] | RuleSet
 
@@ -48,12 +47,12 @@ def _judge(
     period: Period | None,
 ) -> Iterator[Result]:
     classify = ruleset.compile(**parameters)
-    context = _Context(ruleset, dict(parameters))
-    plan = plan_for(ruleset.fact_names)
+    context = ResultContext(ruleset, dict(parameters))
+    compute_facts = fact_plan(ruleset.fact_names).compute
     rule_ids = [rule.id for rule in ruleset.rules]
     statuses = [rule.status for rule in ruleset.rules]
     for target, initiative, area in items:
-        facts = facts_of(target, as_of, plan, period)
+        facts = compute_facts(target, as_of, period)
         index = classify(facts)
         if index < 0:
             raise EvaluationError(
@@ -116,21 +115,41 @@ def evaluate(
     by default the plan's date, else today.  *rules* is a shipped rule set's name, a path or a
     :class:`~goalcheck.rules.RuleSet`; keyword arguments override its parameters
     (``evaluate(plan, pace_tolerance=0.8)``).  Targets without a start or deadline take the
-    plan's period.
+    plan's period.  A plan built in Python is checked like a loaded one
+    (:func:`goalcheck.model.check_plan`: duplicate ids, unknown references raise PlanError).
     """
+    from goalcheck.model import check_plan
+
+    check_plan(plan)
     day = resolve_as_of(as_of, plan)
     ruleset = load_rules(rules)
     ruleset.bind(**parameters)
-    # The results are kept and none of them is part of a reference cycle, so the cyclic
-    # garbage collector would only walk the growing pile again and again: pause it meanwhile.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        results = tuple(_judge(_located(plan), day, ruleset, parameters, plan.period))
-    finally:
-        if collecting:
-            gc.enable()
+    # The cyclic garbage collector is left alone: pausing it is process-wide and unsafe with
+    # threads, and since Python 3.8 a full collection waits until the survivors have grown by a
+    # quarter, so keeping n results costs O(n) collector work in total.
+    results = tuple(_judge(_located(plan), day, ruleset, parameters, plan.period))
     return Report(day, ruleset, results, _rollups(plan, results, ruleset))
+
+
+def evaluate_target(
+    plan: Plan,
+    target_id: str,
+    as_of: dt.date | str | None = None,
+    rules: RulesArg = "default",
+    **parameters: Any,
+) -> Result:
+    """Judge one target of *plan*, as :func:`evaluate` would, without evaluating the rest.
+
+    The result's initiative and area are the ones the plan gives the target (an initiative's
+    targets take its id and area), and the target takes the plan's period.  Raises
+    :class:`~goalcheck.errors.TargetNotFoundError` (with a did-you-mean) for an unknown id.
+    """
+    target = plan.target(target_id)  # TargetNotFoundError, with a did-you-mean
+    day = resolve_as_of(as_of, plan)
+    ruleset = load_rules(rules)
+    ruleset.bind(**parameters)
+    item = next(item for item in _located(plan) if item[0] is target)
+    return next(_judge((item,), day, ruleset, parameters, plan.period))
 
 
 _GROUP = attrgetter("initiative", "area", "status")

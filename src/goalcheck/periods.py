@@ -19,6 +19,7 @@ import datetime as dt
 import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Final, Literal
 
 import attrs
@@ -28,7 +29,10 @@ from goalcheck.errors import PeriodError
 
 __all__ = [
     "ACCEPTED_FORMS",
+    "MAX_DATE",
+    "MIN_DATE",
     "Period",
+    "check_supported",
     "elapsed_share",
     "half_year_period",
     "month_period",
@@ -41,6 +45,16 @@ __all__ = [
 ]
 
 _ONE_DAY: Final = dt.timedelta(days=1)
+
+#: The dates a plan may use: years 1000 to 8999.  Python's calendar ends at 0001-01-01 and
+#: 9999-12-31; a thousand years to spare at each end keeps every computation on a supported
+#: date (the day before a start, the next anniversary, a chart's margins) inside it, and a
+#: placeholder such as 9999-12-31 ("no deadline") or a typo such as 0209 is refused where
+#: it is written.  See docs/reference/periods.md.
+MIN_DATE: Final = dt.date(1000, 1, 1)
+MAX_DATE: Final = dt.date(8999, 12, 31)
+#: 400 Gregorian years have exactly this many days: the calendar repeats after them.
+_CYCLE_YEARS: Final = 400
 _MONTH_END: Final = relativedelta(day=31)  # relativedelta clips day=31 to the month's last day
 
 
@@ -155,8 +169,12 @@ def years_between(a: dt.date, b: dt.date) -> float:
     if anchor > b:
         whole -= 1
         anchor = _shift_years(a, whole)
-    following = _shift_years(a, whole + 1)
-    return whole + (b - anchor).days / (following - anchor).days
+    if anchor.year < dt.MAXYEAR:
+        length = (_shift_years(a, whole + 1) - anchor).days
+    else:  # the next anniversary is past the calendar: measure the same year 400 years back
+        back = _shift_years(a, whole - _CYCLE_YEARS)
+        length = (_shift_years(a, whole + 1 - _CYCLE_YEARS) - back).days
+    return whole + (b - anchor).days / length
 
 
 def whole_months(a: dt.date, b: dt.date) -> int:
@@ -442,75 +460,153 @@ def _two_digit_end(start: int, text: str) -> int:
     return end + 100 if end < start else end
 
 
+def _of(period: Period, kind: int) -> _Span:
+    return period.start, period.end, kind
+
+
+def _iso_day(m: re.Match[str]) -> _Span:
+    day = _day(int(m[1]), int(m[2]), int(m[3]))
+    return day, day, _K_DAY
+
+
+def _iso_month(m: re.Match[str]) -> _Span:
+    return _of(month_period(int(m[1]), int(m[2])), _K_MONTH)
+
+
+def _year_only(m: re.Match[str]) -> _Span:
+    return _of(year_period(int(m["year"])), _K_YEAR)
+
+
+def _year_range(m: re.Match[str]) -> _Span:
+    y0, y1 = int(m["a"]), _two_digit_end(int(m["a"]), m["b"])
+    if y1 < y0:
+        raise _Fail(f"the range of years ends ({y1}) before it starts ({y0})")
+    if len(m["b"]) == 2 and not 0 < y1 - y0 <= 50:
+        raise _Fail(f"write the years of the range in full, e.g. '{y0}-{y0 + 3}'")
+    return dt.date(y0, 1, 1), dt.date(y1, 12, 31), _K_OTHER
+
+
+def _numeric_day(m: re.Match[str]) -> _Span:
+    y = m["y"]
+    day = _day(2000 + int(y) if len(y) == 2 else int(y), int(m["m"]), int(m["d"]))
+    return day, day, _K_DAY
+
+
+def _numeric_month(m: re.Match[str]) -> _Span:
+    month = int(m["m"])
+    if not 1 <= month <= 12:
+        raise _Fail(f"there is no month {month}")
+    return _of(month_period(int(m["y"]), month), _K_MONTH)
+
+
+def _quarter(m: re.Match[str]) -> _Span:
+    return _of(quarter_period(int(m["year"]), _ordinal(m)), _K_OTHER)
+
+
+def _quarter_q(m: re.Match[str]) -> _Span:
+    return _of(quarter_period(int(m["year"] or m["year2"]), int(m["q"] or m["q2"])), _K_OTHER)
+
+
+def _half(m: re.Match[str]) -> _Span:
+    half = _ordinal(m)
+    if half > 2:
+        raise _Fail(f"a year has two halves, not {half}")
+    return _of(half_year_period(int(m["year"]), half), _K_OTHER)
+
+
+def _half_h(m: re.Match[str]) -> _Span:
+    return _of(half_year_period(int(m["year"] or m["year2"]), int(m["h"] or m["h2"])), _K_OTHER)
+
+
+def _day_month_year(m: re.Match[str]) -> _Span:
+    day = _day(int(m["year"]), _MONTHS[m["month"]], int(m["day"]))
+    return day, day, _K_DAY
+
+
+def _month_year(m: re.Match[str]) -> _Span:
+    return _of(month_period(int(m["year"]), _MONTHS[m["month"]]), _K_MONTH)
+
+
+def _season(m: re.Match[str]) -> _Span:
+    first = dt.date(int(m["year"]), _SEASONS[m["season"]], 1)
+    return first, first + relativedelta(months=2, day=31), _K_OTHER
+
+
+def _winter_range(m: re.Match[str]) -> _Span:
+    year = int(m["year"])
+    if _two_digit_end(year, m["b"]) != year + 1:
+        raise _Fail("a winter spans two consecutive years, e.g. 'vinteren 2009/10'")
+    first = dt.date(year, 12, 1)
+    return first, first + relativedelta(months=2, day=31), _K_OTHER
+
+
+def _winter_year(m: re.Match[str]) -> _Span:
+    raise _Fail("a winter spans two years: write 'vinteren 2009/10' (December to February)")
+
+
+def _week(m: re.Match[str]) -> _Span:
+    week = int(m["week"] or m["week2"])
+    year = int(m["year"] or m["year2"])
+    try:
+        monday = dt.date.fromisocalendar(year, week, 1)
+    except ValueError:
+        raise _Fail(f"there is no ISO week {week} in {year}") from None
+    return monday, monday + dt.timedelta(days=6), _K_OTHER
+
+
+#: The forms of a phrase without modifiers or ranges, tried in this order.
+_FORMS: Final[tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], _Span]], ...]] = (
+    (_ISO_DAY, _iso_day),
+    (_ISO_MONTH, _iso_month),
+    (_YEAR_ONLY, _year_only),
+    (_YEAR_RANGE, _year_range),
+    (_NUMERIC_DAY, _numeric_day),
+    (_NUMERIC_MONTH, _numeric_month),
+    (_QUARTER, _quarter),
+    (_QUARTER_Q, _quarter_q),
+    (_HALF, _half),
+    (_HALF_H, _half_h),
+    (_DAY_MONTH_YEAR, _day_month_year),
+    (_MONTH_DAY_YEAR, _day_month_year),
+    (_MONTH_YEAR, _month_year),
+    (_SEASON, _season),
+    (_WINTER_RANGE, _winter_range),
+    (_WINTER_YEAR, _winter_year),
+    (_WEEK, _week),
+)
+
+
 def _core(s: str) -> _Span | None:
     """A phrase without modifiers or ranges, or None if no form matches."""
-    if m := _ISO_DAY.fullmatch(s):
-        day = _day(int(m[1]), int(m[2]), int(m[3]))
-        return day, day, _K_DAY
-    if m := _ISO_MONTH.fullmatch(s):
-        p = month_period(int(m[1]), int(m[2]))
-        return p.start, p.end, _K_MONTH
-    if _YEAR_ONLY.fullmatch(s):
-        p = year_period(int(s))
-        return p.start, p.end, _K_YEAR
-    if m := _YEAR_RANGE.fullmatch(s):
-        y0, y1 = int(m["a"]), _two_digit_end(int(m["a"]), m["b"])
-        if y1 < y0:
-            raise _Fail(f"the range of years ends ({y1}) before it starts ({y0})")
-        if len(m["b"]) == 2 and not 0 < y1 - y0 <= 50:
-            raise _Fail(f"write the years of the range in full, e.g. '{y0}-{y0 + 3}'")
-        return dt.date(y0, 1, 1), dt.date(y1, 12, 31), _K_OTHER
-    if m := _NUMERIC_DAY.fullmatch(s):
-        y = m["y"]
-        day = _day(2000 + int(y) if len(y) == 2 else int(y), int(m["m"]), int(m["d"]))
-        return day, day, _K_DAY
-    if m := _NUMERIC_MONTH.fullmatch(s):
-        month = int(m["m"])
-        if not 1 <= month <= 12:
-            raise _Fail(f"there is no month {month}")
-        p = month_period(int(m["y"]), month)
-        return p.start, p.end, _K_MONTH
-    if m := _QUARTER.fullmatch(s):
-        p = quarter_period(int(m["year"]), _ordinal(m))
-        return p.start, p.end, _K_OTHER
-    if m := _QUARTER_Q.fullmatch(s):
-        p = quarter_period(int(m["year"] or m["year2"]), int(m["q"] or m["q2"]))
-        return p.start, p.end, _K_OTHER
-    if m := _HALF.fullmatch(s):
-        h = _ordinal(m)
-        if h > 2:
-            raise _Fail(f"a year has two halves, not {h}")
-        p = half_year_period(int(m["year"]), h)
-        return p.start, p.end, _K_OTHER
-    if m := _HALF_H.fullmatch(s):
-        p = half_year_period(int(m["year"] or m["year2"]), int(m["h"] or m["h2"]))
-        return p.start, p.end, _K_OTHER
-    if (m := _DAY_MONTH_YEAR.fullmatch(s)) or (m := _MONTH_DAY_YEAR.fullmatch(s)):
-        day = _day(int(m["year"]), _MONTHS[m["month"]], int(m["day"]))
-        return day, day, _K_DAY
-    if m := _MONTH_YEAR.fullmatch(s):
-        p = month_period(int(m["year"]), _MONTHS[m["month"]])
-        return p.start, p.end, _K_MONTH
-    if m := _SEASON.fullmatch(s):
-        first = dt.date(int(m["year"]), _SEASONS[m["season"]], 1)
-        return first, first + relativedelta(months=2, day=31), _K_OTHER
-    if m := _WINTER_RANGE.fullmatch(s):
-        year = int(m["year"])
-        if _two_digit_end(year, m["b"]) != year + 1:
-            raise _Fail("a winter spans two consecutive years, e.g. 'vinteren 2009/10'")
-        first = dt.date(year, 12, 1)
-        return first, first + relativedelta(months=2, day=31), _K_OTHER
-    if _WINTER_YEAR.fullmatch(s):
-        raise _Fail("a winter spans two years: write 'vinteren 2009/10' (December to February)")
-    if m := _WEEK.fullmatch(s):
-        week = int(m["week"] or m["week2"])
-        try:
-            year = int(m["year"] or m["year2"])
-            monday = dt.date.fromisocalendar(year, week, 1)
-        except ValueError:
-            raise _Fail(f"there is no ISO week {week} in {year}") from None
-        return monday, monday + dt.timedelta(days=6), _K_OTHER
+    for pattern, read in _FORMS:
+        if m := pattern.fullmatch(s):
+            return read(m)
     return None
+
+
+def _modify_month(kind: int, span: _Span) -> _Span:
+    """primo/medio/ultimo and early/mid/late of a month: its thirds."""
+    start, end, _ = span
+    if kind in (_PRIMO, _EARLY):
+        return start, start.replace(day=10), _K_OTHER
+    if kind == _MEDIO:
+        return start.replace(day=11), start.replace(day=20), _K_OTHER
+    return start.replace(day=21), end, _K_OTHER
+
+
+def _modify_year(kind: int, span: _Span) -> _Span:
+    """primo/ultimo of a year: the opening and closing balance; medio: 1 July; early, late."""
+    start, end, _ = span
+    if kind == _PRIMO:
+        return start, start, _K_DAY
+    if kind == _ULTIMO:
+        return end, end, _K_DAY
+    if kind == _MEDIO:
+        day = start.replace(month=7)
+        return day, day, _K_DAY
+    if kind == _EARLY:
+        return start, start.replace(month=4, day=30), _K_OTHER
+    return start.replace(month=9), end, _K_OTHER  # late: September to December
 
 
 def _modify(kind: int, word: str, span: _Span) -> _Span:
@@ -528,23 +624,10 @@ def _modify(kind: int, word: str, span: _Span) -> _Span:
     if kind == _AFTER:
         day = end + _ONE_DAY
         return day, day, _K_DAY
-    if what == _K_MONTH:  # primo/medio/ultimo and early/mid/late of a month: its thirds
-        if kind in (_PRIMO, _EARLY):
-            return start, start.replace(day=10), _K_OTHER
-        if kind == _MEDIO:
-            return start.replace(day=11), start.replace(day=20), _K_OTHER
-        return start.replace(day=21), end, _K_OTHER
+    if what == _K_MONTH:
+        return _modify_month(kind, span)
     if what == _K_YEAR:
-        if kind == _PRIMO:  # accounting: the opening balance
-            return start, start, _K_DAY
-        if kind == _ULTIMO:  # accounting: the closing balance
-            return end, end, _K_DAY
-        if kind == _MEDIO:
-            day = start.replace(month=7)
-            return day, day, _K_DAY
-        if kind == _EARLY:
-            return start, start.replace(month=4, day=30), _K_OTHER
-        return start.replace(month=9), end, _K_OTHER  # late: September to December
+        return _modify_year(kind, span)
     if what == _K_OTHER and kind == _PRIMO:
         return start, start, _K_DAY
     if what == _K_OTHER and kind == _ULTIMO:
@@ -674,6 +757,23 @@ def parse_period(text: str) -> Period:
     return _parse_text(text)
 
 
+def check_supported(day: dt.date) -> dt.date:
+    """*day*, if it lies within :data:`MIN_DATE`..:data:`MAX_DATE`; else a PeriodError."""
+    if MIN_DATE <= day <= MAX_DATE:
+        return day
+    hint = (
+        "; leave the date out instead of writing a placeholder"
+        if day.year >= 9000
+        else "; is a digit missing or mistyped?"
+        if day.year < 1000
+        else ""
+    )
+    raise PeriodError(
+        f"{day.isoformat()} lies outside the dates goalcheck supports "
+        f"({MIN_DATE.isoformat()} to {MAX_DATE.isoformat()}){hint}"
+    )
+
+
 def to_date(
     value: dt.date | Period | str | int, *, side: Literal["start", "end"] = "end"
 ) -> dt.date:
@@ -681,11 +781,14 @@ def to_date(
 
     A deadline takes the period's end (``side="end"``), a start its start: ``to_date("3.
     kvartal 2009", side="end")`` is 30 September 2009.  A ``datetime`` gives its date.
+    Raises :class:`~goalcheck.errors.PeriodError` for a date outside the supported range
+    (:data:`MIN_DATE` to :data:`MAX_DATE`), so plans, measurements and evaluation dates are
+    checked where they are read.
     """
     if isinstance(value, dt.datetime):
-        return value.date()
+        return check_supported(value.date())
     if isinstance(value, dt.date):
-        return value
+        return check_supported(value)
     if side not in ("start", "end"):
         raise ValueError(f"side must be 'start' or 'end', not {side!r}")
     if isinstance(value, Period):
@@ -696,4 +799,4 @@ def to_date(
         period = parse_period(str(value))
     else:
         raise PeriodError(f"expected a date or a period phrase, not {value!r}")
-    return period.start if side == "start" else period.end
+    return check_supported(period.start if side == "start" else period.end)
