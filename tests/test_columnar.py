@@ -218,3 +218,9 @@ def test_cli_engine_columnar_locates_problems(tmp_path, capsys) -> None:
     assert main(["evaluate", "--targets", str(path), "--engine", "columnar"]) == 2
     err = capsys.readouterr().err
     assert "targets.csv:row 3, column deadline" in err
+
+
+def test_duplicate_target_ids_are_located() -> None:
+    targets = dict(TARGETS, id=["t1", "t2", "t1"])
+    with pytest.raises(PlanError, match=r"targets:index 2, column id: duplicate target id 't1'"):
+        evaluate_frame(pl.DataFrame(targets), None, AS_OF)
