@@ -728,3 +728,35 @@ def test_a_rule_sets_own_rollup_score_is_shown() -> None:
     )
     assert _rollup_detail(SimpleNamespace(method="worst", score=None), "en") == ""
     assert _rollup_detail(None, "en") == ""
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown", "html", "xlsx"])
+def test_demo_compared_with_an_earlier_date_in_every_format(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 19: --compare-to on the Q3 2009 example shows the changes in all formats."""
+    from goalcheck.cli import main
+
+    out = tmp_path / f"report.{SUFFIX.get(fmt, fmt)}"
+    code = main(["demo", "--compare-to", "2009-06-30", "--format", fmt, "-o", str(out)])
+    assert code == 0, capsys.readouterr().err
+    if fmt == "xlsx":
+        calamine = pytest.importorskip("python_calamine")
+        book = calamine.CalamineWorkbook.from_path(str(out))
+        head = book.get_sheet_by_name("targets").to_python()[0]
+        assert "change" in head
+        summary = book.get_sheet_by_name("summary").to_python()
+        assert any("Since 2009-06-30" in str(cell) for row in summary for cell in row)
+        return
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        data = json.loads(text)
+        assert data["compared_to"]["as_of"] == "2009-06-30"
+        assert data["changes"]["worsened"] + data["changes"]["improved"] > 0
+        assert {r["change"] for r in data["results"]} <= set(goalcheck.report.CHANGES)
+        return
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        assert {"worsened", "improved"} <= {row["change"] for row in rows}
+        return
+    assert re.search(r"Since 2009-06-30: \d+ targets worsened, \d+ improved", text)
