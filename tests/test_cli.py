@@ -366,7 +366,7 @@ def test_unreadable_csv_is_one_error_line(
         "row 1: missing required column 'direction'",
         "row 1, column colour: unknown column 'colour' (expected some of "
         + ", ".join(target_columns())
-        + ")",
+        + ", param.<name>)",
     ]
 
 

@@ -70,6 +70,10 @@ class Columns:
         types = {name: shapes[name].type if name in shapes else str for name in names}
         return cls(names, required, types, prefix, into)
 
+    def expected(self) -> list[str]:
+        """The column names to list in a message (``param.<name>`` for the prefixed ones)."""
+        return [*self.names, f"{self.prefix}<name>"] if self.prefix else list(self.names)
+
     def prefixed(self, name: str) -> bool:
         return self.prefix is not None and name.startswith(self.prefix) and name != self.prefix
 
@@ -121,7 +125,7 @@ def _header(
             meant.update(difflib.get_close_matches(name, columns.names, n=1, cutoff=0.6))
             problems.add(
                 f"unknown column {name!r}"
-                + (hint or f" (expected some of {', '.join(columns.names)})"),
+                + (hint or f" (expected some of {', '.join(columns.expected())})"),
                 where.key(name),
             )
     missing = [name for name in columns.required if name not in header]
