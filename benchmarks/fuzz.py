@@ -769,6 +769,7 @@ def run_cli(ctx: Context, inp: dict[str, Any], index: int) -> None:
             (cwd / stale).unlink()
     argv = inp["argv"]
     if ctx.cli_subprocess:
+        argv = [arg.replace("\x00", "") for arg in argv]  # a real command line has no NUL
         env = {k: v for k, v in os.environ.items() if k != "GOALCHECK_DEBUG"}
         try:
             done = subprocess.run(
