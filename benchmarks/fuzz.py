@@ -38,6 +38,7 @@ import argparse
 import contextlib
 import hashlib
 import io
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -898,6 +899,7 @@ class Campaign:
         self.saved: Counter[tuple[str, str]] = Counter()
         self.seeds = load_seeds()
         self.crash_dir = Path(args.crashes)
+        self.stopped_early = False
 
     def save(self, kind: str, index: int, sig: str, detail: str) -> None:
         key = (kind, sig)
@@ -928,11 +930,16 @@ class Campaign:
         tasks, results = ctx.Queue(), ctx.Queue()
         chunk = 50
         pending: set[tuple[str, int, int]] = set()
-        for kind, n in plan:
-            for start in range(0, n, chunk):
-                task = (kind, start, min(n, start + chunk))
-                tasks.put(task)
-                pending.add(task)
+        per_kind = [
+            [(kind, start, min(n, start + chunk)) for start in range(0, n, chunk)]
+            for kind, n in plan
+        ]
+        # Interleave the kinds, so a run stopped by --max-seconds has covered every kind.
+        for group in itertools.zip_longest(*per_kind):
+            for task in group:
+                if task is not None:
+                    tasks.put(task)
+                    pending.add(task)
         jobs = max(1, self.args.jobs)
 
         def spawn() -> tuple[Any, Any]:
@@ -952,12 +959,20 @@ class Campaign:
             proc.start()
             return proc, slot
 
+        started = time.time()
         workers = [spawn() for _ in range(jobs)]
         total = sum(n for _, n in plan)
         done = 0
         idle_deaths = 0
         last_print = time.time()
+        deadline = started + self.args.max_seconds if self.args.max_seconds else None
         while pending:
+            if deadline is not None and time.time() > deadline:
+                self.stopped_early = True
+                print(f"  --max-seconds reached: stopping at {done} inputs", file=sys.stderr)
+                for proc, _ in workers:
+                    proc.kill()
+                return
             try:
                 msg = results.get(timeout=0.5)
             except Exception:  # queue.Empty
@@ -1031,6 +1046,8 @@ class Campaign:
         n = sum(totals.values())
         print(f"{'total':<10} {n:>8} " + " ".join(f"{totals[o]:>16}" for o in OUTCOMES))
         bad = totals["other"] + totals["hang"]
+        if self.stopped_early:
+            print("(stopped early by --max-seconds: the counts cover the inputs run)")
         for kind in KINDS:
             for sig, count in self.crashes[kind].most_common():
                 print(f"  {kind}: {count} x {sig}")
@@ -1101,6 +1118,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--crashes", default="fuzz-crashes", help="folder for crashing inputs")
     p.add_argument("--keep", type=int, default=3, help="inputs saved per crash signature")
     p.add_argument("--summary", default="", help="write the counts as JSON to this file")
+    p.add_argument(
+        "--max-seconds", type=float, default=0, help="stop after this long and report the counts"
+    )
     p.add_argument("--cli-subprocess", action="store_true", help="run cli inputs as subprocesses")
     p.add_argument("--replay", default="", help="re-run the saved inputs under this folder")
     args = p.parse_args(argv)
