@@ -132,7 +132,6 @@ FACT_MEANINGS_DA: dict[str, str] = {
 """Danish meanings of the facts (the English ones live in ``_vocabulary.FACTS``)."""
 
 
-
 CHANGE_MARKS: dict[str, str] = {
     "worsened": "▼",
     "improved": "▲",
