@@ -1,4 +1,4 @@
-"""Presentation formats of a report: terminal table, JSON, CSV, Markdown and HTML.
+"""Presentation formats of a report: terminal table, JSON, CSV, xlsx, Markdown and HTML.
 
 One module per format; they all read the same arrangement of the report (``_view``), so
 they agree on order, grouping and wording.  The public entry point is
