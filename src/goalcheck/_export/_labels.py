@@ -161,7 +161,10 @@ def change_summary(changes: Any, lang: str) -> str:
     ]
     for key in ("changed", "unchanged", "new"):
         if counts.get(key):
-            parts.append(f"{counts[key]} {label(key, lang)}")
+            word = (
+                "nye" if lang == "da" and key == "new" and counts[key] != 1 else label(key, lang)
+            )
+            parts.append(f"{counts[key]} {word}")
     if changes.removed:
         parts.append(f"{changes.removed} {label('removed', lang)}")
     since = label("since", lang)
