@@ -110,9 +110,10 @@ def _fact(name: str, wanted: object) -> Callable[[Mapping[str, object], re.Match
     return lambda facts, _m: facts.get(name) is wanted
 
 
-def _is_number(name: str) -> Callable[[Mapping[str, object], re.Match[str]], bool]:
+def _is_number(*names: str) -> Callable[[Mapping[str, object], re.Match[str]], bool]:
     def check(facts: Mapping[str, object], m: re.Match[str]) -> bool:
-        return _agrees(m.group(1), LANG_OF[m.re], _numeric({name: facts.get(name)}))
+        cited = _numeric({name: facts.get(name) for name in names})
+        return _agrees(m.group(1), LANG_OF[m.re], cited)
 
     return check
 
@@ -159,12 +160,17 @@ CLAIMS: list[Claim] = [
     # the numbers cited for a subject are that subject's fact
     _claim("en", r"[Tt]he value (?:is )?" + _N, _is_number("value"), "the value cited is `value`"),
     _claim("da", r"[Vv]ærdien (?:er )?" + _N, _is_number("value"), "the value cited is `value`"),
-    _claim("en", r"[Ff]orecast,? " + _N, _is_number("forecast"), "a cited forecast is `forecast`"),
+    _claim(
+        "en",
+        r"[Ff]orecast,? " + _N,
+        _is_number("forecast", "late_forecast"),
+        "a cited forecast is `forecast` (or `late_forecast`)",
+    ),
     _claim(
         "da",
         r"[Ff]orventning(?:en)?,? " + _N,
-        _is_number("forecast"),
-        "a cited forecast is `forecast`",
+        _is_number("forecast", "late_forecast"),
+        "a cited forecast is `forecast` (or `late_forecast`)",
     ),
     _claim(
         "en", r"[Tt]he trend reaches " + _N, _is_number("projected"), "the trend is `projected`"

@@ -222,14 +222,14 @@ def explain(
     """
     language = check_lang(lang)
     from goalcheck._export.explain import Explanation, render_explanation
-    from goalcheck.engine import evaluate_iter, resolve_as_of
+    from goalcheck.engine import evaluate_target, resolve_as_of
     from goalcheck.facts import compute_facts
     from goalcheck.rules import load_rules
 
     rs = load_rules(rules)  # type: ignore[arg-type]
     target = plan.target(target_id)
     day = resolve_as_of(as_of, plan)
-    (result,) = evaluate_iter([target], day, rs, period=plan.period, **params)
+    result = evaluate_target(plan, target_id, day, rs, **params)
     facts = compute_facts(target, day, period=plan.period)
     trace = rs.trace(facts, **params)
     ex = Explanation(target, result, day, rs, facts, trace)
