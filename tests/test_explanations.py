@@ -303,7 +303,7 @@ CLAIMS: list[Claim] = [
     ),
     _claim(
         "en",
-        r"(?<!not )reported done",
+        r"(?<!not )(?<!not been )reported done",
         _fact("satisfied", True),
         "'reported done' needs satisfied",
     ),
