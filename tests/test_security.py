@@ -1010,3 +1010,17 @@ def test_f15_byte_order_mark_in_a_csv(tmp_path: Path) -> None:
     path.write_bytes(b"\xef\xbb\xbfid,direction,target,deadline\nT1,at_least,10,2010-12-31\n")
     plan = goalcheck.load_csv(path)
     assert [t.id for t in plan.iter_targets()] == ["T1"]
+
+
+# -- found by benchmarks/fuzz.py ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["x" + "9" * 4301 + "y", '"²"', '"٣"'])
+def test_fuzz_problem_sort_key_survives_any_digits(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, key: str
+) -> None:
+    """The command line sorts problems by location; a location's digits must not crash it."""
+    path = tmp_path / "plan.toml"
+    path.write_text(f'id = "p"\n{key} = 1\nbogus = 2\n', encoding="utf-8")
+    code, _, err = run_cli(capsys, "evaluate", path)
+    assert_located_cli_error(code, err, path)
