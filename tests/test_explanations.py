@@ -107,6 +107,12 @@ Claim = tuple[str, re.Pattern[str], Callable[[Mapping[str, object], re.Match[str
 
 
 def _fact(name: str, wanted: object) -> Callable[[Mapping[str, object], re.Match[str]], bool]:
+    if name == "satisfied":  # a rule set may judge "met" by target_met instead (open-sdg)
+        return lambda facts, _m: (
+            facts.get("satisfied") is wanted
+            if "satisfied" in facts
+            else facts.get("target_met") is wanted
+        )
     return lambda facts, _m: facts.get(name) is wanted
 
 
