@@ -77,17 +77,17 @@ def _lines(plan: Plan, account: str) -> list[Funding]:
             {
                 "areas": 3,
                 "initiatives": 18,
-                "targets": 35,
+                "targets": 36,
                 "plan_targets": 2,
                 "effort": 29,
-                "result": 6,
-                "reported": 9,
+                "result": 7,
+                "reported": 10,
                 "actual": 21,
-                "forecast": 13,
-                "measured_targets": 22,
+                "forecast": 16,
+                "measured_targets": 25,
                 "yearly": 11,
                 "checkpointed": 1,
-                "directions": {"at_least": 29, "milestone": 5, "decrease": 1},
+                "directions": {"at_least": 29, "milestone": 5, "decrease": 1, "increase": 1},
                 "funding": 0,
             },
         ),
@@ -149,12 +149,13 @@ Q3_IDS = [
     "1/R", "3/R",
     "1.1", "1.2/1", "1.2/2", "1.2/R", "1.3", "1.4/1", "1.4/2", "1.5", "1.5/R", "1.6",
     "1.7/1", "1.7/2", "1.7/3", "1.8", "1.9/1", "1.9/2", "1.10/1", "1.10/2",
-    "2.1", "2.2/1", "2.2/2", "2.2/3", "2.3/1", "2.3/2", "2.3/3", "2.4",
+    "2.1", "2.1/R", "2.2/1", "2.2/2", "2.2/3", "2.3/1", "2.3/2", "2.3/3", "2.4",
     "3.1", "3.1/R", "3.2", "3.3/1", "3.3/2", "3.3/R", "3.4",
 ]  # fmt: skip
 
 Q3_REPORTED = {
     "1.1": "on_track",
+    "1.2/1": "at_risk",
     "1.2/2": "on_track",
     "1.4/1": "at_risk",
     "1.4/2": "at_risk",
@@ -201,22 +202,26 @@ def test_q3_measurements_reproduce_the_documents_totals(q3: Plan) -> None:
     # 1.3: "211 forløb" so far, "100" expected in Q4, "311 forløb i 2009"
     assert _actuals(t["1.3"]) == [211]
     assert _forecasts(t["1.3"]) == [211 + 100] == [311]
+    # cumulative actuals are running totals, as the document prints them
     # 1.9/2: 43 created in Q3; "Samlet status for 2009 er indtil videre 102"
-    assert _actuals(t["1.9/2"])[-1] == 43
-    assert sum(_actuals(t["1.9/2"])) == 102
+    assert _actuals(t["1.9/2"]) == [102 - 43, 102]
     # 1.10/1: 75 booked in Q1-Q2, 7 in Q3, "I alt er 82 borgere"
-    assert _actuals(t["1.10/1"]) == [75, 7]
-    assert sum(_actuals(t["1.10/1"])) == 82
-    # 3.4: Q3 "Løntilskud: 2 Praktik: 3 Uddannelse: 6 Ordinær beskæftigelse: 3 I alt: 14";
-    # whole year 8 + 27 + 12 + 9 = 56
-    assert _actuals(t["3.4"])[-1] == 2 + 3 + 6 + 3 == 14
-    assert sum(_actuals(t["3.4"])) == 8 + 27 + 12 + 9 == 56
+    assert _actuals(t["1.10/1"]) == [75, 75 + 7]
+    # 3.4 counts company placements ("skal virksomhedsplaceres"): løntilskud + praktik, of
+    # the year's "Løntilskud: 2 (8) Praktik: 3 (27) Uddannelse: 6 (12) Ordinær
+    # beskæftigelse: 3 (9) I alt: 14 (56)"
+    assert _actuals(t["3.4"]) == [(8 - 2) + (27 - 3), 8 + 27] == [30, 35]
     # 2.1: 90 women at CBSI + ca. 153 with an external provider = 243
     assert _actuals(t["2.1"]) == [90 + 153]
     # 1.2/2: 350 places = 1400 courses a year from 2010, + 400 from 1.3 = the 1.800 goal
     forecast = t["1.2/2"].forecasts[0]
     assert forecast.value == 1400 + 400 == t["1.2/2"].target
     assert forecast.date == dt.date(2010, 12, 31)
+    assert t["1.2/2"].start == dt.date(2010, 1, 1)  # "fra og med 2010"
+    # forecasts that say a goal comes late or not at all (1.2/1, 1.8 after their deadline)
+    assert _forecasts(t["1.7/3"]) == [0]
+    assert t["1.2/1"].forecasts[0].date > t["1.2/1"].deadline
+    assert t["1.8"].forecasts[0].date == dt.date(2010, 2, 28) > t["1.8"].deadline
     # 1.4/1: "mindst to gange om ugen 40 uger om året"
     assert t["1.4/1"].target == 2 * 40
 
@@ -355,7 +360,7 @@ def test_jk_spending_and_carry_over(jk: Plan) -> None:
     spent_2007 = lines[(2007, FundingKind.SPENT, None)]
     carried = lines[(2007, FundingKind.CARRY_OVER, None)]
     pool_2008 = lines[(2008, FundingKind.BUDGET, None)]
-    expected_2008 = lines[(2008, FundingKind.BUDGET, 93)]
+    expected_2008 = lines[(2008, FundingKind.EXPECTED, 93)]
     # 14,530 mill. = 93 consultants for 5/12 of a year at 375.000
     assert abs(allocated_2007 - 93 * CONSULTANT * 5 / 12) < 2_000
     # "mindreforbrug på ca. 14 mill." = grant - spent, rounded
