@@ -200,7 +200,7 @@ def test_structure_problems(tmp_path: Path) -> None:
         [statuses.meh]
         label_en = "meh"
 
-        [parameters.limit]
+        [parameters.cap]
         description = "no default"
 
         [parameters.flag]
@@ -217,7 +217,7 @@ def test_structure_problems(tmp_path: Path) -> None:
     assert "unknown hit policy 'firts' (did you mean 'first'?)" in text
     assert "unknown key 'colour'" in text
     assert "statuses.meh.severity: missing required key 'severity'" in text
-    assert "parameters.limit: a new parameter needs a default" in text
+    assert "parameters.cap: a new parameter needs a default" in text
     assert "parameters.flag.default: default must be a number or true/false" in text
     assert "rules[0].when: missing required key 'when'" in text
 
@@ -761,7 +761,7 @@ def test_extends_cycles_are_rejected(tmp_path: Path) -> None:
 
 def test_a_rule_set_checks_itself() -> None:
     good = StatusInfo("good", "good", "god", 0)
-    rs = RuleSet("x", "1", "", [good], {"limit": 2}, "first", [Rule("r", "value > limit", "good")])
+    rs = RuleSet("x", "1", "", [good], {"cap": 2}, "first", [Rule("r", "value > cap", "good")])
     assert rs.compile()({"value": 3}) == 0
     with pytest.raises(RuleError) as info:
         RuleSet("", "", "", [], {"Bad Name": 1, "flag": "x"}, "any", [])
@@ -810,7 +810,7 @@ LINES = [
     "severity = 1",
     "severity = true",
     'severity = "high"',
-    "[parameters.limit]",
+    "[parameters.cap]",
     "[parameters.value]",
     "default = 1.5",
     "default = true",
@@ -819,14 +819,14 @@ LINES = [
     'id = "r"',
     'id = "s"',
     "id = 3",
-    'when = "value > limit"',
+    'when = "value > cap"',
     'when = "satisfied"',
     "when = true",
     "when = 3",
     'when = "value.__class__"',
     'status = "a"',
     'status = "c"',
-    'reason_en = "{value} {limit:.1f}"',
+    'reason_en = "{value} {cap:.1f}"',
     'reason_en = "{value!r}"',
     "reason_da = 7",
     'before = "r"',

@@ -167,4 +167,37 @@ FACTS: dict[str, FactInfo] = _facts(
         "anticipated share of the way at the deadline if the observed growth rate continues",
         "(v * (1 + CAGR) ** years(measured_on, deadline) - b) / (t - b)",
     ),
+    ("limit", "number", "a natural limit of the metric (Target.limit)", "target.limit"),
+    (
+        "limit_coefficient",
+        "number",
+        "Open SDG's scaling of a direction-only target's growth thresholds near its limit "
+        "(1 far from it or without one, 0 at it; 1 beside a numeric target)",
+        "b = |baseline|, L = |limit|: 1 if b >= 2L; 1 - (b/L)**4.44 if b <= L; "
+        "else 1 - ((2L - b)/L)**4.44",
+    ),
+    (
+        "target_met",
+        "bool",
+        "Open SDG's target-met test: a numeric target reached by the value, a target of 0 "
+        "read as 0.001; never for direction-only targets",
+        "at_least: v >= t; at_most: v <= t (t = 0.001 when 0); between, milestone: satisfied",
+    ),
+    (
+        "progress_value",
+        "number",
+        "Open SDG's (sdg-build 2.4) progress value: R with a target, g without; sign -1 for "
+        "a negative baseline, a baseline or target of 0 read as 0.001; None for opposite "
+        "signs, less than a year or no required growth",
+        "g = sign * d * CAGR(v, b); R = g / |CAGR(t, b)| (years per the rule set)",
+    ),
+    (
+        "score",
+        "number",
+        "Open SDG's series score from -5 to 5 (5 when target_met; None without a progress "
+        "value); the mean_score rollup averages it",
+        "with a target: R >= 0.6: min(7.1429 R - 4.2857, 5), else max(4.1667 R - 2.5, -5); "
+        "without: g < 0: max(125 g - 2.5, -5); C = 0: 5; g >= 0.015C: min(500 g/C - 5, 5); "
+        "g >= 0.005C: 250 g/C - 1.25; else 500 g/C - 2.5",
+    ),
 )

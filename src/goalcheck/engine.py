@@ -18,11 +18,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from operator import attrgetter
 from typing import Any
 
+from goalcheck._params import Bindings, check_plan_params
+from goalcheck._rollup import apply_rollup, rollup_of
 from goalcheck.errors import EvaluationError
 from goalcheck.facts import fact_plan
 from goalcheck.model import Plan, Target
 from goalcheck.periods import Period, to_date
-from goalcheck.report import Report, Result, ResultContext, Rollup, make_rollup
+from goalcheck.report import Report, Result, Rollup, make_rollup
 from goalcheck.rules import RuleSet, load_rules
 
 __all__ = ["evaluate", "evaluate_iter", "evaluate_target", "resolve_as_of"]
@@ -46,13 +48,13 @@ def _judge(
     parameters: Mapping[str, Any],
     period: Period | None,
 ) -> Iterator[Result]:
-    classify = ruleset.compile(**parameters)
-    context = ResultContext(ruleset, dict(parameters))
-    compute_facts = fact_plan(ruleset.fact_names).compute
+    bindings = Bindings(ruleset, parameters)  # and each target's own parameters (issue 15)
+    compute_facts = fact_plan(bindings.fact_names, years=bindings.years).compute
     rule_ids = [rule.id for rule in ruleset.rules]
     statuses = [rule.status for rule in ruleset.rules]
     for target, initiative, area in items:
         facts = compute_facts(target, as_of, period)
+        classify, context = bindings.of(target)
         index = classify(facts)
         if index < 0:
             raise EvaluationError(
@@ -124,11 +126,13 @@ def evaluate(
     day = resolve_as_of(as_of, plan)
     ruleset = load_rules(rules)
     ruleset.bind(**parameters)
+    check_plan_params(ruleset, plan)  # every target's own parameters, before the first
     # The cyclic garbage collector is left alone: pausing it is process-wide and unsafe with
     # threads, and since Python 3.8 a full collection waits until the survivors have grown by a
     # quarter, so keeping n results costs O(n) collector work in total.
     results = tuple(_judge(_located(plan), day, ruleset, parameters, plan.period))
-    return Report(day, ruleset, results, _rollups(plan, results, ruleset))
+    rollups = apply_rollup(rollup_of(ruleset), _rollups(plan, results, ruleset), results)
+    return Report(day, ruleset, results, rollups)
 
 
 def evaluate_target(

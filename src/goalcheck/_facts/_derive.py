@@ -10,6 +10,7 @@ A result that overflows to infinity or NaN is None (:func:`finite`).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from goalcheck._facts._goal import AT_LEAST, AT_MOST, BETWEEN, DECREASE, INCREASE
 from goalcheck.periods import years_between
@@ -29,6 +30,10 @@ __all__ = [
     "trend_at_deadline",
     "years_to_deadline",
 ]
+
+#: How years between two dates are counted: ``years_between`` (calendar-exact, the default) or
+#: ``_sdg.whole_years`` (the difference of the years, for a rule set's ``years = "whole"``).
+Span = Callable[[dt.date, dt.date], float]
 
 
 def finite(x: float) -> float | None:
@@ -162,21 +167,26 @@ def observed_growth(
     baseline: float,
     since: dt.date,
     measured_on: dt.date | None,
+    span: Span = years_between,
 ) -> float | None:
     """The compound annual growth rate from *baseline* (on *since*) to *value* (on measured_on)."""
     if value is None or value <= 0 or measured_on is None:
         return None
-    years = years_between(since, measured_on)
+    years = span(since, measured_on)
     return _rate(value / baseline, years) if years > 0 else None
 
 
 def required_growth(
-    edge: float | None, baseline: float, since: dt.date, deadline: dt.date
+    edge: float | None,
+    baseline: float,
+    since: dt.date,
+    deadline: dt.date,
+    span: Span = years_between,
 ) -> float | None:
     """The compound annual growth rate from *baseline* (on *since*) to *edge* by the deadline."""
     if edge is None or edge <= 0:
         return None
-    years = years_between(since, deadline)
+    years = span(since, deadline)
     return _rate(edge / baseline, years) if years > 0 else None
 
 
@@ -187,10 +197,11 @@ def anticipated_share(
     rate: float,
     measured_on: dt.date,
     deadline: dt.date,
+    span: Span = years_between,
 ) -> float | None:
     """The share of the way to *edge* at the deadline if *value* keeps growing at *rate*."""
     try:
-        ahead = value * (1.0 + rate) ** years_between(measured_on, deadline)
+        ahead = value * (1.0 + rate) ** span(measured_on, deadline)
         return finite((ahead - baseline) / (edge - baseline))
     except (OverflowError, ZeroDivisionError):  # 0.0 ** -x: a rate of -100 % backwards
         return None
@@ -204,6 +215,7 @@ def growth_facts(
     since: dt.date | None,
     measured_on: dt.date | None,
     deadline: dt.date | None,
+    span: Span = years_between,
 ) -> tuple[float | None, float | None, float | None, float | None]:
     """``growth``, ``growth_required``, ``growth_ratio`` and ``anticipated_ratio``.
 
@@ -211,15 +223,16 @@ def growth_facts(
     (:func:`required_growth`); their ratio; and the share of the way the observed rate
     reaches by the deadline (:func:`anticipated_share`).  All need a positive baseline and a
     day to count from (*since*: the baseline date, else the origin); *value* is None for a
-    milestone or an undetermined goal.
+    milestone or an undetermined goal.  *span* counts the years between two dates:
+    calendar-exact, or whole years for a rule set's ``years = "whole"`` (issue 15).
     """
     if deadline is None or since is None or baseline is None or baseline <= 0:
         return None, None, None, None
-    rate = observed_growth(value, baseline, since, measured_on)
-    required = required_growth(edge, baseline, since, deadline)
+    rate = observed_growth(value, baseline, since, measured_on, span)
+    required = required_growth(edge, baseline, since, deadline, span)
     growth = edge_sign * rate if rate is not None and edge_sign else None
     ratio = finite(growth / abs(required)) if growth is not None and required else None
     anticipated = None
     if rate is not None and edge is not None:
-        anticipated = anticipated_share(value, baseline, edge, rate, measured_on, deadline)  # type: ignore[arg-type]
+        anticipated = anticipated_share(value, baseline, edge, rate, measured_on, deadline, span)  # type: ignore[arg-type]
     return growth, required, ratio, anticipated

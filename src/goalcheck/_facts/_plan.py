@@ -24,11 +24,11 @@ from collections.abc import Callable, Collection
 
 import attrs
 
-from goalcheck._facts import _derive, _goal, _scan, _window
+from goalcheck._facts import _derive, _goal, _scan, _sdg, _window
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
 from goalcheck.model import Target
-from goalcheck.periods import Period
+from goalcheck.periods import Period, years_between
 
 __all__ = ["ORDER", "RECIPES", "FactPlan", "fact_plan"]
 
@@ -65,6 +65,11 @@ ORDER: tuple[str, ...] = (
     "growth_required",
     "growth_ratio",
     "anticipated_ratio",
+    "limit",
+    "limit_coefficient",
+    "target_met",
+    "progress_value",
+    "score",
 )
 if len(ORDER) != len(FACTS) or set(ORDER) != set(FACTS):  # pragma: no cover
     raise ImportError("goalcheck._facts._plan.ORDER is out of step with the fact vocabulary")
@@ -117,7 +122,12 @@ RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
     (
         ("growth", "growth_required", "growth_ratio", "anticipated_ratio"),
         "growth_facts(None if milestone or undetermined else value, baseline, edge, edge_sign,"
-        " base_day(baseline_ordinal), measured_on, deadline)",
+        " base_day(baseline_ordinal), measured_on, deadline, YEARS)",
+    ),
+    (
+        ("limit", "limit_coefficient", "target_met", "progress_value", "score"),
+        "sdg_facts(subject.limit, value, baseline, target, code, direction, satisfied,"
+        " base_day(baseline_ordinal), measured_on, deadline, YEARS)",
     ),
 )
 
@@ -127,6 +137,9 @@ _NAMESPACE: dict[str, object] = {
     "window_of": _window.window_of,
     "scan": _scan.scan,
     **{name: getattr(_derive, name) for name in _derive.__all__},
+    "sdg_facts": _sdg.sdg_facts,  # Open SDG's facts (issue 15)
+    "whole_years": _sdg.whole_years,  # YEARS for a rule set's years = "whole"
+    "years_between": years_between,  # YEARS otherwise
 }
 _ARGUMENTS = ("subject", "as_of", "period")  # subject: the Target ("target" is a fact)
 _TREND = frozenset({"projected"})
@@ -153,7 +166,7 @@ _STEPS = tuple((names, expression, _inputs(expression)) for names, expression in
 
 def _check_recipes() -> None:
     """Every fact computed once; every input an argument, a function or assigned above."""
-    known = set(_ARGUMENTS) | set(_NAMESPACE) | {"None", "TREND", "FORECASTS"}
+    known = set(_ARGUMENTS) | set(_NAMESPACE) | {"None", "TREND", "FORECASTS", "YEARS"}
     for names, expression, inputs in _STEPS:
         missing = inputs - known
         if names in _RECORDS:
@@ -192,11 +205,12 @@ class FactPlan:
 
 
 _PLANS: dict[frozenset[str] | None, FactPlan] = {}
+_WHOLE_YEAR_PLANS: dict[frozenset[str] | None, FactPlan] = {}  # a rule set's years = "whole"
 _MAX_PLANS = 256
 _SERIAL = itertools.count(1)
 
 
-def _generate(wanted: tuple[str, ...]) -> FactPlan:
+def _generate(wanted: tuple[str, ...], years: str | None = None) -> FactPlan:
     """The plan computing *wanted*: the recipes they need, in order, then their dict."""
     needed = set(wanted)
     lines = []
@@ -212,6 +226,7 @@ def _generate(wanted: tuple[str, ...]) -> FactPlan:
     forecasts = bool(needed & _FORECASTS)
     body = "\n".join(reversed(lines))
     body = body.replace("TREND", str(trend)).replace("FORECASTS", str(forecasts))
+    body = body.replace("YEARS", "whole_years" if years == "whole" else "years_between")
     items = "".join(f"        {name!r}: {name},\n" for name in wanted)
     source = f"def compute({', '.join(_ARGUMENTS)}):\n{body}\n    return {{\n{items}    }}\n"
     filename = f"<goalcheck facts plan {next(_SERIAL)}>"
@@ -222,29 +237,32 @@ def _generate(wanted: tuple[str, ...]) -> FactPlan:
     return FactPlan(wanted, compute, trend, forecasts, "growth" in needed, source)
 
 
-def _new_plan(names: frozenset[str] | None) -> FactPlan:
+def _new_plan(names: frozenset[str] | None, years: str | None = None) -> FactPlan:
     if names is None:
-        return _generate(ORDER)
+        return _generate(ORDER, years)
     unknown = sorted(names - FACTS.keys())
     if unknown:
         raise EvaluationError(f"unknown fact {unknown[0]!r}" + did_you_mean(unknown[0], FACTS))
-    return _generate(tuple(name for name in ORDER if name in names))
+    return _generate(tuple(name for name in ORDER if name in names), years)
 
 
-def fact_plan(names: Collection[str] | None = None) -> FactPlan:
+def fact_plan(names: Collection[str] | None = None, *, years: str | None = None) -> FactPlan:
     """The plan for *names* (every fact when None), checked against the vocabulary and cached.
 
+    *years* ``"whole"`` (a rule set's ``years`` option) counts the years between two dates
+    as the difference of their years in the growth facts; otherwise they are calendar-exact.
     Raises :class:`~goalcheck.errors.EvaluationError` for an unknown name (with a
     did-you-mean).
     """
+    plans = _WHOLE_YEAR_PLANS if years == "whole" else _PLANS
     try:
-        return _PLANS[names]  # type: ignore[index]
+        return plans[names]  # type: ignore[index]
     except (KeyError, TypeError):  # first use of this name set, or not a frozenset
         key = None if names is None else frozenset(names)
-    plan = _PLANS.get(key)
+    plan = plans.get(key)
     if plan is None:
-        plan = _new_plan(key)
-        if len(_PLANS) >= _MAX_PLANS:
-            _PLANS.clear()
-        _PLANS[key] = plan
+        plan = _new_plan(key, years)
+        if len(plans) >= _MAX_PLANS:
+            plans.clear()
+        plans[key] = plan
     return plan
