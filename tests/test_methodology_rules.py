@@ -303,3 +303,50 @@ def test_a_misspelt_rollup_method_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(RuleError, match="did you mean 'mean_score'"):
         goalcheck.evaluate(Plan(id="p"), "2021-06-30", rules)
+
+
+def test_a_misspelt_years_option_is_refused(tmp_path: Path) -> None:
+    rules = tmp_path / "bad.toml"
+    rules.write_text(
+        'extends = "open-sdg"\nname = "bad"\nversion = "1"\nyears = "hole"\n', "utf-8"
+    )
+    with pytest.raises(RuleError, match="did you mean 'whole'"):
+        goalcheck.evaluate(Plan(id="p"), "2021-06-30", rules)
+
+
+def test_csv_limit_and_param_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "id,title,direction,baseline,baseline_date,deadline,limit,param.substantial_growth\n"
+        "A,Near the limit,increase,90,2015,2030,100,\n"
+        "B,Own threshold,increase,100,2015,2030,,0.02\n",
+        encoding="utf-8",
+    )
+    measurements = tmp_path / "measurements.csv"
+    measurements.write_text(
+        "target_id,date,value\nA,2020,92.602\nB,2020,108.2601\n", encoding="utf-8"
+    )
+    code = main(
+        [
+            "evaluate",
+            "--targets",
+            str(targets),
+            "--measurements",
+            str(measurements),
+            "--rules",
+            "open-sdg",
+            "--as-of",
+            "2021-06-30",
+            "--format",
+            "json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    results = {r["id"]: r for r in data["results"]}
+    assert results["A"]["status"] == "substantial_progress"  # 0.57 % >= 1.5 % x C(90, 100)
+    assert results["A"]["facts"]["limit_coefficient"] == pytest.approx(0.37362, abs=1e-5)
+    assert results["B"]["status"] == "moderate_progress"  # 1.6 % < its own 2 %
+    assert "this target's own parameters: substantial_growth = 0.02" in results["B"]["explanation"]
+    [plan_rollup] = [r for r in data["rollups"] if r["level"] == "plan"]
+    assert plan_rollup["method"] == "mean_score"
+    assert code == 0

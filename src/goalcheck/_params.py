@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from goalcheck._rollup import RollupMethod, rollup_of
+from goalcheck._rollup import RollupMethod, check_years, rollup_of
 from goalcheck.errors import PlanError, Problem, RuleError
 from goalcheck.model import Plan, Target
 from goalcheck.report import ResultContext
@@ -68,6 +68,7 @@ class Bindings:
         self.ruleset = ruleset
         self.parameters = dict(parameters)
         self.rollup: RollupMethod = rollup_of(ruleset)
+        self.years = check_years(getattr(ruleset, "years", None), ruleset.source)
         self.default = (
             ruleset.compile(**self.parameters),
             ResultContext(ruleset, self.parameters),
@@ -78,10 +79,6 @@ class Bindings:
     def fact_names(self) -> frozenset[str]:
         """The facts the rules, their reasons and the rollup read."""
         return self.ruleset.fact_names | self.rollup.facts
-
-    @property
-    def years(self) -> str | None:
-        return getattr(self.ruleset, "years", None)
 
     def of(self, target: Target) -> tuple[Classify, ResultContext]:
         """The classifier and context for *target* (PlanError for an unknown parameter)."""

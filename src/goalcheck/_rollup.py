@@ -31,9 +31,20 @@ import attrs
 
 from goalcheck.errors import Problem, RuleError, did_you_mean
 
-__all__ = ["METHODS", "Band", "RollupMethod", "apply_rollup", "parse_rollup", "rollup_of"]
+__all__ = [
+    "METHODS",
+    "YEARS",
+    "Band",
+    "RollupMethod",
+    "apply_rollup",
+    "check_years",
+    "parse_rollup",
+    "rollup_of",
+]
 
 METHODS = ("worst", "mean_score", "share_met")
+#: A rule set's ``years`` option: how the growth facts count the years between two dates.
+YEARS = ("calendar", "whole")
 _KEYS = ("method", "met", "none", "bands")
 
 
@@ -169,6 +180,16 @@ def _bands(
         _statuses(entry["status"], ids, file, problems)
         bands.append(Band(float(low), entry["status"]))
     return tuple(bands)
+
+
+def check_years(value: object, file: str | None = None) -> str | None:
+    """A rule set's ``years`` option checked: None, ``"calendar"`` or ``"whole"``."""
+    if value is None or value in YEARS:
+        return value
+    hint = did_you_mean(str(value), YEARS)
+    raise RuleError(
+        Problem(f"years must be one of {', '.join(YEARS)}, not {value!r}{hint}", file, "years")
+    )
 
 
 def rollup_of(ruleset: object) -> RollupMethod:
