@@ -8,6 +8,8 @@ modules.
 from __future__ import annotations
 
 from goalcheck._io import dump_plan, load_csv, load_plan, write_plan
+from goalcheck._io._iati import load_iati
+from goalcheck._io._opensdg import load_opensdg
 from goalcheck._version import __version__ as _fallback_version
 from goalcheck.engine import evaluate, evaluate_iter
 from goalcheck.errors import (
@@ -115,6 +117,8 @@ __all__ = [
     "evaluate_iter",
     "list_rules",
     "load_csv",
+    "load_iati",
+    "load_opensdg",
     "load_plan",
     "load_rules",
     "parse_period",

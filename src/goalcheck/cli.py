@@ -106,6 +106,13 @@ def _load(args: argparse.Namespace) -> Plan:
     """The plan the command line names: PLAN, or --targets (and --measurements)."""
     import goalcheck
 
+    sources = [getattr(args, "opensdg", None), getattr(args, "iati", None)]
+    if sum(s is not None for s in sources) + bool(args.plan or args.targets) > 1:
+        raise _UsageError("give one of PLAN, --targets, --opensdg DIR or --iati FILE")
+    if sources[0] is not None:
+        return goalcheck.load_opensdg(sources[0], title=args.title)
+    if sources[1] is not None:
+        return goalcheck.load_iati(sources[1], title=args.title)
     if args.plan and (args.targets or args.measurements):
         raise _UsageError("give either PLAN or --targets/--measurements, not both")
     if args.plan:
@@ -119,7 +126,7 @@ def _load(args: argparse.Namespace) -> Plan:
 
 def _reclaim_plan(args: argparse.Namespace) -> None:
     """``evaluate --status met plan.toml``: the greedy option took the plan; give it back."""
-    if args.plan or args.targets:
+    if args.plan or args.targets or getattr(args, "opensdg", None) or getattr(args, "iati", None):
         return
     for option in ("status", "fail_on"):
         values = getattr(args, option, None)
@@ -425,6 +432,10 @@ def _add_evaluate(command: Callable[[str, str, str], argparse.ArgumentParser]) -
         "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
     )
     _add_input_options(p)
+    p.add_argument(
+        "--opensdg", metavar="DIR", help="an Open SDG data repository (needs goalcheck[opensdg])"
+    )
+    p.add_argument("--iati", metavar="FILE", help="an IATI activity file (XML, 2.01-2.03)")
     p.add_argument(
         "--engine",
         choices=("scalar", "columnar"),
