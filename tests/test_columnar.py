@@ -33,7 +33,70 @@ MEASUREMENTS = {
 }
 
 
-def _scalar(rules: str = "default") -> dict[str, tuple[str, str | None]]:
+RULES = """
+name = "small"
+version = "1"
+description = "A few rules over facts both engines compute."
+hit_policy = "first"
+[statuses.met]
+label_en = "met"
+label_da = "opfyldt"
+severity = 0
+[statuses.on_track]
+label_en = "on track"
+label_da = "på rette vej"
+severity = 1
+[statuses.not_evaluable]
+label_en = "not evaluable"
+label_da = "kan ikke vurderes"
+severity = 2
+[statuses.at_risk]
+label_en = "at risk"
+label_da = "i risiko"
+severity = 3
+[parameters.pace_tolerance]
+default = 0.9
+[[rules]]
+id = "no-data"
+when = "value is None and forecast is None"
+status = "not_evaluable"
+reason_en = "No data."
+reason_da = "Ingen data."
+[[rules]]
+id = "met"
+when = "satisfied"
+status = "met"
+reason_en = "The value {value} meets the target {target}."
+reason_da = "Værdien {value} opfylder målet {target}."
+[[rules]]
+id = "on-pace"
+when = "pace >= pace_tolerance"
+status = "on_track"
+reason_en = "A pace of {pace:.2f}, at least {pace_tolerance}."
+reason_da = "Et tempo på {pace:.2f}, mindst {pace_tolerance}."
+[[rules]]
+id = "forecast"
+when = "forecast_satisfied"
+status = "on_track"
+reason_en = "The forecast {forecast} meets the target."
+reason_da = "Forventningen {forecast} opfylder målet."
+[[rules]]
+id = "otherwise"
+when = "true"
+status = "at_risk"
+reason_en = "Nothing says the target {target} will be met."
+reason_da = "Intet tyder på, at målet {target} nås."
+"""
+
+
+@pytest.fixture
+def rules(tmp_path) -> str:
+    path = tmp_path / "small.toml"
+    path.write_text(RULES, encoding="utf-8")
+    return str(path)
+
+
+def _scalar(rules: str) -> dict[str, tuple[str, str | None]]:
     plan = goalcheck.Plan(
         "p",
         targets=[
@@ -74,7 +137,7 @@ def _scalar(rules: str = "default") -> dict[str, tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("kind", ["polars", "pandas", "arrow", "lazy"])
-def test_tables_of_every_kind_give_the_scalar_verdicts(kind: str) -> None:
+def test_tables_of_every_kind_give_the_scalar_verdicts(kind: str, rules: str) -> None:
     targets, measurements = pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS)
     if kind == "pandas":
         targets, measurements = targets.to_pandas(), measurements.to_pandas()
@@ -82,19 +145,19 @@ def test_tables_of_every_kind_give_the_scalar_verdicts(kind: str) -> None:
         targets, measurements = targets.to_arrow(), measurements.to_arrow()
     elif kind == "lazy":
         targets, measurements = targets.lazy(), measurements.lazy()
-    result = evaluate_frame(targets, measurements, AS_OF)
+    result = evaluate_frame(targets, measurements, AS_OF, rules)
     assert result.columns[:3] == ["id", "status", "rule"]
     got = {row["id"]: (row["status"], row["rule"]) for row in result.iter_rows(named=True)}
-    assert got == _scalar()
+    assert got == _scalar(rules)
 
 
-def test_unsorted_measurements_and_targets_out_of_order() -> None:
+def test_unsorted_measurements_and_targets_out_of_order(rules: str) -> None:
     targets = pl.DataFrame(TARGETS).reverse()
     measurements = pl.DataFrame(MEASUREMENTS).reverse()
-    result = evaluate_frame(targets, measurements, AS_OF)
+    result = evaluate_frame(targets, measurements, AS_OF, rules)
     assert result["id"].to_list() == ["t3", "t2", "t1"]
     got = {row["id"]: (row["status"], row["rule"]) for row in result.iter_rows(named=True)}
-    assert got == _scalar()
+    assert got == _scalar(rules)
 
 
 def test_problems_are_located_by_table_row_and_column() -> None:
@@ -133,10 +196,9 @@ def test_no_matching_rule_is_an_evaluation_error(tmp_path) -> None:
         evaluate_frame(pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF, rules)
 
 
-def test_explanations_for_some_rows_match_the_scalar_report() -> None:
-    result = evaluate_frame(pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF)
-    report = explain_rows(result, AS_OF, rows=pl.col("status") == "on_track")
-    plan = goalcheck.load_csv  # noqa: F841 - the scalar report below is built from the model
+def test_explanations_for_some_rows_match_the_scalar_report(rules: str) -> None:
+    result = evaluate_frame(pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF, rules)
+    report = explain_rows(result, AS_OF, rules, rows=pl.col("status") == "on_track")
     scalar = {
         r.target_id: r
         for r in goalcheck.evaluate(
@@ -155,6 +217,7 @@ def test_explanations_for_some_rows_match_the_scalar_report() -> None:
                 ],
             ),
             AS_OF,
+            rules,
         )
     }
     assert [r.target_id for r in report] == ["t1"]
@@ -163,9 +226,9 @@ def test_explanations_for_some_rows_match_the_scalar_report() -> None:
     assert report.summary()["on_track"] == 1
 
 
-def test_parameters_override_like_the_scalar_engine() -> None:
+def test_parameters_override_like_the_scalar_engine(rules: str) -> None:
     strict = evaluate_frame(
-        pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF, pace_tolerance=5.0
+        pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS), AS_OF, rules, pace_tolerance=5.0
     )
     assert strict.filter(pl.col("id") == "t1")["rule"].item() != "on-pace"
 
@@ -176,16 +239,17 @@ def test_import_goalcheck_does_not_import_polars() -> None:
     assert out.stdout.strip() == "False"
 
 
-def test_dates_parsed_from_text_and_dates(tmp_path) -> None:
+def test_dates_parsed_from_text_and_dates(rules: str) -> None:
     targets = pl.DataFrame(TARGETS).with_columns(
         pl.col("start").str.replace("1. kvartal 2024", "2024-01-01").str.to_date()
     )
-    result = evaluate_frame(targets, pl.DataFrame(MEASUREMENTS), dt.date(2024, 6, 30))
-    assert result.filter(pl.col("id") == "t3")["deadline"].item() == dt.date(2024, 12, 31)
+    result = evaluate_frame(targets, pl.DataFrame(MEASUREMENTS), dt.date(2024, 6, 30), rules)
+    got = {row["id"]: (row["status"], row["rule"]) for row in result.iter_rows(named=True)}
+    assert got == _scalar(rules)
 
 
 @pytest.mark.parametrize("suffix", ["csv", "parquet"])
-def test_cli_engine_columnar_gives_the_scalar_report(tmp_path, suffix: str) -> None:
+def test_cli_engine_columnar_gives_the_scalar_report(tmp_path, suffix: str, rules: str) -> None:
     from goalcheck.cli import main
 
     targets, measurements = pl.DataFrame(TARGETS), pl.DataFrame(MEASUREMENTS)
@@ -196,13 +260,14 @@ def test_cli_engine_columnar_gives_the_scalar_report(tmp_path, suffix: str) -> N
         paths.append(str(path))
     scalar_json, columnar_json = tmp_path / "s.json", tmp_path / "c.json"
     base = ["evaluate", "--targets", paths[0], "--measurements", paths[1], "--as-of", AS_OF]
+    base += ["--rules", rules]
     if suffix == "csv":
         assert main([*base, "--format", "json", "-o", str(scalar_json)]) == 0
     assert main([*base, "--engine", "columnar", "--format", "json", "-o", str(columnar_json)]) == 0
     import json
 
     got = json.loads(columnar_json.read_text())["results"]
-    assert {r["id"]: (r["status"], r["rule"]) for r in got} == _scalar()
+    assert {r["id"]: (r["status"], r["rule"]) for r in got} == _scalar(rules)
     if suffix == "csv":
         expected = json.loads(scalar_json.read_text())["results"]
         assert [(r["id"], r["explanation"]) for r in got] == [

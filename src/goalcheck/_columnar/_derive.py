@@ -155,7 +155,7 @@ def _growth(frame: pl.LazyFrame, as_of: int) -> pl.LazyFrame:
 
 def _value(frame: pl.LazyFrame, as_of: int) -> pl.LazyFrame:
     cur = c("_cur")
-    value = pl.when(c("_n") > 0).then(pl.when(c("_cum")).then(finite(cur)).otherwise(cur))
+    value = pl.when(c("_n") > 0).then(pl.when(c("_sum")).then(finite(cur)).otherwise(cur))
     return frame.with_columns(
         value=value.otherwise(NULL_F),
         measured_on=pl.when(c("_n") > 0).then(as_date(c("_last"))),

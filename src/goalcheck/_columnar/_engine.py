@@ -178,7 +178,7 @@ def _scanned(
     if trend:
         fills.update(_sx=0, _sxx=0, _sy=0.0, _sxy=0.0)
     frame = frame.with_columns([c(name).fill_null(value) for name, value in fills.items()])
-    cumulative = c("_cum")
+    cumulative = c("_sum")  # amounts that add up
     frame = frame.with_columns(
         _cur=pl.when(cumulative).then(c("_b") + c("_vsum")).otherwise(c("_vlast"))
     )

@@ -16,6 +16,7 @@ import datetime as dt
 import polars as pl
 
 from goalcheck._columnar._dates import day_number
+from goalcheck.model import Accumulation
 from goalcheck.periods import Period
 
 __all__ = ["CODES", "goal_and_window"]
@@ -23,6 +24,12 @@ __all__ = ["CODES", "goal_and_window"]
 # direction codes as in goalcheck.facts: at_least, at_most, between, increase, decrease, milestone
 CODES = {"at_least": 0, "at_most": 1, "between": 2, "increase": 3, "decrease": 4, "milestone": 5}
 SIGNS = {0: 1, 1: -1, 2: 0, 3: 1, 4: -1, 5: 1}
+
+#: Months per period of a recurrence.
+MONTHS = {"yearly": 12, "quarterly": 3, "monthly": 1}
+#: The accumulations whose actuals are amounts that add up.  Before the model had ``sum``,
+#: ``cumulative`` meant that; since, ``cumulative`` actuals are running totals as reported.
+SUMMED = ["sum"] if hasattr(Accumulation, "SUM") else ["cumulative"]
 
 c = pl.col
 
@@ -93,35 +100,48 @@ def _threshold(frame: pl.LazyFrame, checkpoints: pl.DataFrame | None, as_of: int
     ).with_columns(_und=c("_t").is_null() & (c("_code") <= 2))
 
 
+def _period_index(year: pl.Expr, month: pl.Expr, months: pl.Expr) -> pl.Expr:
+    return (year * 12 + month - 1) // months
+
+
+def _period(frame: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
+    """The first and last day of the period (year, quarter, month) containing as_of,
+    clamped to the periods containing the start and the deadline (``_ps``, ``_pe``)."""
+    months = c("_months")
+    dl, st = c("_dl").cast(pl.Date), c("_start").cast(pl.Date)
+    index = _period_index(pl.lit(as_of.year), pl.lit(as_of.month), months)
+    upper = _period_index(dl.dt.year().cast(pl.Int64), dl.dt.month().cast(pl.Int64), months)
+    lower = _period_index(st.dt.year().cast(pl.Int64), st.dt.month().cast(pl.Int64), months)
+    index = pl.when(c("_dl").is_not_null() & (upper < index)).then(upper).otherwise(index)
+    index = pl.when(c("_start").is_not_null() & (lower > index)).then(lower).otherwise(index)
+    frame = frame.with_columns(_pi=index * months)
+    first = pl.date(c("_pi") // 12, c("_pi") % 12 + 1, 1).cast(pl.Int32)
+    after = pl.date((c("_pi") + months) // 12, (c("_pi") + months) % 12 + 1, 1).cast(pl.Int32)
+    return frame.with_columns(_ps=first, _pe=after - 1)
+
+
 def _window(frame: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
-    """Yearly targets restart every calendar year; cumulative ones count from their start."""
-    yearly = (c("recurrence") == "yearly").fill_null(False)
-    year = pl.lit(as_of.year, dtype=pl.Int32)
-    dl_year = c("_dl").cast(pl.Date).dt.year()
-    start_year = c("_start").cast(pl.Date).dt.year()
-    year = pl.when(c("_dl").is_not_null() & (year > dl_year)).then(dl_year).otherwise(year)
-    year = (
-        pl.when(c("_start").is_not_null() & (year < start_year)).then(start_year).otherwise(year)
-    )
-    jan1 = pl.date(year, 1, 1).cast(pl.Int32)
-    dec31 = pl.date(year, 12, 31).cast(pl.Int32)
+    """Recurring targets restart every period; cumulative ones count from their start."""
+    recurring = c("_months").is_not_null()
+    frame = _period(frame, as_of)
+    first, last = c("_ps"), c("_pe")
     gbd = c("_gbd0")
     cum_lo = pl.when(gbd.is_not_null()).then(gbd + 1).otherwise(c("_start"))
     frame = frame.with_columns(
-        _lo=pl.when(yearly).then(jan1).when(c("_cum")).then(cum_lo).otherwise(None),
-        _b=pl.when(yearly & c("_cum"))
+        _lo=pl.when(recurring).then(first).when(c("_cum")).then(cum_lo).otherwise(None),
+        _b=pl.when(recurring & c("_cum"))
         .then(pl.lit(0.0))
-        .when(~yearly & c("_cum"))
+        .when(~recurring & c("_cum"))
         .then(c("_b0").fill_null(0.0))
         .otherwise(c("_b0")),
-        _bdate=pl.when(yearly)
-        .then(jan1)
+        _bdate=pl.when(recurring)
+        .then(first)
         .when(c("_cum"))
         .then(gbd.fill_null(c("_start")))
         .otherwise(gbd),
-        _gbd=pl.when(yearly).then(None).otherwise(gbd),
-        _start=pl.when(yearly).then(jan1).otherwise(c("_start")),
-        _dl=pl.when(yearly).then(dec31).otherwise(c("_dl")),
+        _gbd=pl.when(recurring).then(None).otherwise(gbd),
+        _start=pl.when(recurring).then(first).otherwise(c("_start")),
+        _dl=pl.when(recurring).then(last).otherwise(c("_dl")),
     )
     origin = pl.when(c("_start").is_not_null()).then(c("_start") - 1).otherwise(c("_gbd"))
     return frame.with_columns(_origin=origin).with_columns(_bx=c("_gbd").fill_null(c("_origin")))
@@ -143,7 +163,9 @@ def goal_and_window(
         _code=code,
         _d=code.replace_strict(SIGNS, return_dtype=pl.Int64),
         _mil=code == 5,
-        _cum=(c("accumulation") == "cumulative").fill_null(False),
+        _cum=c("accumulation").is_in(["cumulative", "sum"]).fill_null(False),
+        _sum=c("accumulation").is_in(SUMMED).fill_null(False),
+        _months=c("recurrence").replace_strict(MONTHS, default=None, return_dtype=pl.Int64),
         _start=start,
         _dl=deadline,
         _b0=c("baseline"),

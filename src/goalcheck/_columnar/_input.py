@@ -21,6 +21,7 @@ import attrs
 import polars as pl
 
 from goalcheck.errors import GoalcheckError, PlanError, Problem, did_you_mean
+from goalcheck.model import Accumulation, Direction, Recurrence, Relative, TargetKind
 from goalcheck.periods import to_date
 
 __all__ = [
@@ -42,11 +43,11 @@ TARGET_DATES: dict[str, Literal["start", "end"]] = {
 }
 TEXTS = ("id", "title", "initiative", "area")
 CHOICES: dict[str, tuple[str, ...]] = {
-    "direction": ("at_least", "at_most", "between", "increase", "decrease", "milestone"),
-    "relative": ("absolute", "percent"),
-    "accumulation": ("level", "cumulative"),
-    "recurrence": ("yearly",),
-    "kind": ("effort", "result"),
+    "direction": tuple(member.value for member in Direction),
+    "relative": tuple(member.value for member in Relative),
+    "accumulation": tuple(member.value for member in Accumulation),
+    "recurrence": tuple(member.value for member in Recurrence),
+    "kind": tuple(member.value for member in TargetKind),
 }
 MEASUREMENT_CHOICES = {"kind": ("actual", "forecast")}
 MAX_PROBLEMS = 50

@@ -68,11 +68,11 @@ def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> tuple[pl.DataFram
         return act, False
     false = pl.Series([False])
     involved = pl.concat([false, same]) | pl.concat([same, false])
-    multi = _gathered(act.filter(involved), params, ["_blo", "_bhi", "_d", "_cum"])
+    multi = _gathered(act.filter(involved), params, ["_blo", "_bhi", "_d", "_sum"])
     value = c("_v")
     band = c("_blo").is_not_null() & c("_bhi").is_not_null() & (c("_d") == 0)
     chosen = (
-        pl.when(c("_cum").first())
+        pl.when(c("_sum").first())
         .then(value.sum())
         .when(band.first())
         .then(value.sort_by([_gap(value), value], descending=[True, False]).first())
@@ -104,7 +104,7 @@ def _suffixes(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
     end = row.set(~last, None).fill_null(strategy="backward")
     xc = act["_x"].cum_sum()
     after = xc.gather(end) - xc + act["_x"]  # sum of x from this row to the group's end
-    cumulative = params["_cum"].gather(ti)
+    cumulative = params["_sum"].gather(ti)
     v, x = act["_v"], act["_x"]
     return act.with_columns(
         _ys=pl.when(cumulative).then(v * (end - row + 1).cast(pl.Float64)).otherwise(v),
@@ -129,7 +129,7 @@ def scan_actuals(
         lo = params["_lo"].gather(act["_ti"])
         act = act.filter(lo.is_null() | (act["_day"] >= lo))
     act, merged = _same_day_once(act, params)
-    any_cumulative = bool(params["_cum"].any())
+    any_cumulative = bool(params["_sum"].any())
     aggs = [
         c("_cnt").sum().alias("_n") if merged else pl.len().cast(pl.Int64).alias("_n"),
         pl.len().cast(pl.Int64).alias("_points"),
