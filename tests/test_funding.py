@@ -286,3 +286,26 @@ def test_spending_and_expected_lines_survive_a_dump(tmp_path: Path) -> None:
     reloaded = goalcheck.load_plan(again)
     assert reloaded.funding == plan.funding
     assert [f.date for f in reloaded.funding if f.kind.value == "expected"] == [ACCOUNT_DATE]
+
+
+def test_one_budget_target_is_judged_and_explained_alone() -> None:
+    from goalcheck.engine import evaluate_target
+    from goalcheck.errors import TargetNotFoundError
+
+    plan = goalcheck.load_plan(JK)
+    name = "jobkonsulenter-2007/funding/2008/københavns-kommune"
+    result = evaluate_target(plan, name, ACCOUNT_DATE, rules="funding")
+    assert (result.target_id, result.status) == (name, "underspend_risk")
+    with pytest.raises(TargetNotFoundError, match="did you mean"):
+        evaluate_target(plan, name[:-1], ACCOUNT_DATE, rules="funding")
+    assert evaluate_target(plan, "R2", ACCOUNT_DATE).status == "met"  # goals as before
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "must be repaid"), ("da", "tilbagebetales")])
+def test_explain_a_budget_target(lang: str, words: str) -> None:
+    plan = goalcheck.load_plan(JK)
+    name = "jobkonsulenter-2007/funding/2007/københavns-kommune"
+    text = output.explain(plan, name, ACCOUNT_DATE, "funding", lang)
+    assert name in text
+    assert words in text
+    assert "repayable" in text

@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from goalcheck.errors import PlanError, Problem, RuleError, did_you_mean
+from goalcheck.errors import PlanError, Problem, RuleError, TargetNotFoundError, did_you_mean
 from goalcheck.model import (
     Accumulation,
     Direction,
@@ -44,6 +44,7 @@ from goalcheck.model import (
 __all__ = [
     "FUNDING_FACTS",
     "BudgetTarget",
+    "budget_item",
     "budget_targets",
     "funding_facts",
     "funding_rows",
@@ -232,6 +233,16 @@ def items_for(plan: Plan, ruleset: Any, goals: Callable[[Plan], Iterable[Item]])
     if applies_to == "funding":
         return located_budget_targets(plan)
     return iter(goals(plan))
+
+
+def budget_item(plan: Plan, target_id: str) -> Item:
+    """The budget target *target_id* with its initiative and area (TargetNotFoundError)."""
+    items = list(located_budget_targets(plan))
+    for item in items:
+        if item[0].id == target_id:
+            return item
+    ids = [item[0].id for item in items]
+    raise TargetNotFoundError(f"no budget target {target_id!r}" + did_you_mean(target_id, ids))
 
 
 def budget_targets(plan: Plan) -> tuple[BudgetTarget, ...]:
