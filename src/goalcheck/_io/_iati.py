@@ -258,7 +258,14 @@ def _indicator_targets(
             yield target
 
 
+def _currency(value: ET.Element | None, default: str | None) -> str:
+    code = (value.get("currency") if value is not None else None) or default
+    return f", {code}" if code else ""
+
+
 def _funding(activity: ET.Element) -> list[Funding]:
+    """Budgets as budget lines by the year of their start; disbursements and expenditure spent."""
+    currency = activity.get("default-currency")
     lines: list[Funding] = []
     for budget in activity.findall("budget"):
         value = budget.find("value")
@@ -266,7 +273,8 @@ def _funding(activity: ET.Element) -> list[Funding]:
         start = _date(budget.find("period-start"))
         if amount is not None:
             kind = "original" if budget.get("type", "1") == "1" else "revised"
-            lines.append(Funding(amount, start.year if start else None, note=f"budget ({kind})"))
+            note = f"budget ({kind}){_currency(value, currency)}"
+            lines.append(Funding(amount, start.year if start else None, note=note))
     for transaction in activity.findall("transaction"):
         type_ = transaction.find("transaction-type")
         code = (type_.get("code") or "").strip() if type_ is not None else ""
@@ -276,7 +284,7 @@ def _funding(activity: ET.Element) -> list[Funding]:
         amount = _number(value.text if value is not None else None)
         date = _date(transaction.find("transaction-date"))
         if amount is not None:
-            note = "disbursement" if code == "3" else "expenditure"
+            note = ("disbursement" if code == "3" else "expenditure") + _currency(value, currency)
             year = date.year if date else None
             lines.append(Funding(amount, year, kind="spent", note=note, date=date))
     return lines
