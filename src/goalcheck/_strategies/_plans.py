@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import attrs
@@ -118,6 +119,18 @@ def _one_of(values: list[str]) -> SearchStrategy[str | None]:
     return st.none() | st.sampled_from(values) if values else st.none()
 
 
+def _period(drawn: list[dt.date], items: list[Target]) -> tuple[dt.date, dt.date]:
+    """A plan period every target can be judged in: a target without a start starts with
+    the period, one without a deadline ends with it, and its start must not pass its end."""
+    start, end = drawn
+    for t in items:
+        if t.start is None and t.deadline is not None:
+            start = min(start, t.deadline)
+        if t.deadline is None and t.start is not None:
+            end = max(end, t.start)
+    return start, end
+
+
 def _draw_plan(draw: st.DrawFn, spec: CollectionSpec) -> Plan:
     areas = _areas(draw)
     area_ids = [area.id for area in areas]
@@ -153,7 +166,7 @@ def _draw_plan(draw: st.DrawFn, spec: CollectionSpec) -> Plan:
         for t, slot in zip(linked, slots, strict=True)
         if slot == 0
     ]
-    start, end = sorted(draw(st.lists(dates(*_ANY_DAY), min_size=2, max_size=2)))
+    start, end = _period(sorted(draw(st.lists(dates(*_ANY_DAY), min_size=2, max_size=2))), linked)
     return Plan(
         id=draw(ids()),
         title=draw(texts()),

@@ -262,7 +262,7 @@ def build(knobs: Knobs, as_of: dt.date, target_id: str = "T1") -> Target:
         direction=c.direction,
         start=shape.start,
         deadline=shape.deadline,
-        accumulation=Accumulation.CUMULATIVE if c.cumulative else Accumulation.LEVEL,
+        accumulation=Accumulation.SUM if c.cumulative else Accumulation.LEVEL,  # amounts
         measurements=tuple(_actuals(knobs, shape, as_of) + _forecast(knobs, shape, as_of)),
         **_goal_fields(knobs, shape),  # type: ignore[arg-type]
     )

@@ -309,11 +309,21 @@ def _draw_measurements(draw: st.DrawFn, spec: TargetSpec, goal: _Goal) -> list[M
     )
 
 
+def _running_totals(history: list[Measurement]) -> list[Measurement]:
+    """A cumulative target reports running totals: its actuals never fall in date order."""
+    actuals = sorted(
+        (m for m in history if m.kind is MeasurementKind.ACTUAL), key=lambda m: m.date
+    )
+    values = sorted(m.value for m in actuals)
+    rising = [attrs.evolve(m, value=v) for m, v in zip(actuals, values, strict=True)]
+    return rising + [m for m in history if m.kind is not MeasurementKind.ACTUAL]
+
+
 def _draw_target(draw: st.DrawFn, spec: TargetSpec) -> Target:
     goal = _draw_goal(draw, spec)
     yearly = rarely(draw) if spec.recurrence is None else spec.recurrence
     accumulation = spec.accumulation or draw(sampled(Accumulation))
-    cumulative = accumulation is Accumulation.CUMULATIVE
+    cumulative = accumulation is not Accumulation.LEVEL  # windowed from start or baseline
     start, deadline = _draw_span(draw, spec, yearly)
     history = _draw_measurements(draw, spec, goal)
     anchor = _anchor(draw, spec, goal, start, yearly, cumulative)
@@ -322,6 +332,8 @@ def _draw_target(draw: st.DrawFn, spec: TargetSpec) -> Target:
         anchor = _anchor(draw, spec, goal, start, yearly, cumulative)
     if anchor is not None:
         history.append(anchor)
+    if accumulation is Accumulation.CUMULATIVE:
+        history = _running_totals(history)
     return Target(
         id=draw(ids()),
         direction=goal.direction,
@@ -354,7 +366,7 @@ TARGETS = Definition("targets", target_spec, _draw_target)
 
 def _counts_from(target: Target, m: Measurement) -> bool:
     """Whether actual *m* can count at all (a cumulative count starts after its baseline)."""
-    if target.accumulation is not Accumulation.CUMULATIVE or target.recurrence is not None:
+    if target.accumulation is Accumulation.LEVEL or target.recurrence is not None:
         return True
     if target.baseline_date is not None:
         return m.date > target.baseline_date
