@@ -231,3 +231,13 @@ def test_missing_pyyaml(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "yaml", None)  # import yaml raises ImportError
     with pytest.raises(goalcheck.MissingDependencyError, match=r"goalcheck\[opensdg\]"):
         goalcheck.load_opensdg(REPO)
+
+
+def test_explain_a_series(capsys: pytest.CaptureFixture[str]) -> None:
+    tag = "3-2-1 / Skilled birth attendance / Percent"
+    assert main(["explain", "--opensdg", str(REPO), "--rules", "open-sdg", tag]) == 0
+    out = capsys.readouterr().out
+    assert "limit_coefficient" in out
+    assert "moderate_progress" in out or "moderate progress" in out
+    assert main(["explain", "--opensdg", str(REPO), "--rules", "open-sdg", "3-2-1 / S"]) == 2
+    assert f"{REPO}: no target '3-2-1 / S'" in capsys.readouterr().err

@@ -289,7 +289,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
             plan, args.target_id, _as_of(args.as_of), args.rules, args.lang, **_params(args.param)
         )
     except TargetNotFoundError as error:
-        raise TargetNotFoundError(f"{args.plan or args.targets}: {error}") from None
+        source = args.plan or args.targets or args.opensdg or args.iati
+        raise TargetNotFoundError(f"{source}: {error}") from None
     sys.stdout.write(text)
     return 0
 
@@ -341,6 +342,10 @@ def _add_input_options(p: argparse.ArgumentParser, *, plan: bool = True) -> None
     if plan:
         p.add_argument("--targets", metavar="T.csv", help="targets CSV or workbook")
         p.add_argument("--measurements", metavar="M.csv", help="measurements CSV or workbook")
+        p.add_argument(
+            "--opensdg", metavar="DIR", help="an Open SDG data repository (goalcheck[opensdg])"
+        )
+        p.add_argument("--iati", metavar="FILE", help="an IATI activity file (XML, 2.01-2.03)")
     p.add_argument(
         "--decimal",
         choices=(".", ","),
@@ -432,10 +437,6 @@ def _add_evaluate(command: Callable[[str, str, str], argparse.ArgumentParser]) -
         "plan", nargs="?", metavar="PLAN", help="plan file or directory (TOML, CSV, xlsx)"
     )
     _add_input_options(p)
-    p.add_argument(
-        "--opensdg", metavar="DIR", help="an Open SDG data repository (needs goalcheck[opensdg])"
-    )
-    p.add_argument("--iati", metavar="FILE", help="an IATI activity file (XML, 2.01-2.03)")
     p.add_argument(
         "--engine",
         choices=("scalar", "columnar"),
