@@ -241,3 +241,131 @@ def test_explain_a_series(capsys: pytest.CaptureFixture[str]) -> None:
     assert "moderate_progress" in out or "moderate progress" in out
     assert main(["explain", "--opensdg", str(REPO), "--rules", "open-sdg", "3-2-1 / S"]) == 2
     assert f"{REPO}: no target '3-2-1 / S'" in capsys.readouterr().err
+
+
+def _repo(tmp_path: Path, csv: str, config: str, name: str = "9-1-1") -> Path:
+    repo = tmp_path / "r"
+    (repo / "data").mkdir(parents=True, exist_ok=True)
+    (repo / "indicator-config").mkdir(exist_ok=True)
+    if csv:
+        (repo / "data" / f"indicator_{name}.csv").write_text(csv, encoding="utf-8")
+    (repo / "indicator-config" / f"{name}.yml").write_text(config, encoding="utf-8")
+    return repo
+
+
+def _points(target: goalcheck.Target) -> list[tuple[int, float]]:
+    return [(m.date.year, m.value) for m in target.measurements]
+
+
+MORE = """Year,Series,Sex,Age,Progress,Value
+2015,A,,,1,100
+2016,A,,,NA,101
+2020,A,,,2,102
+2015,A,Female,,5,200
+2020,A,Female,,6,210
+2015,A,Female,15-24,7,300
+2020,A,Female,15-24,8,310
+2015,B,,,1,9
+"""
+
+
+def test_more_selection_rules(tmp_path: Path) -> None:
+    config = """auto_progress_calculation: true
+progress_calculation_options:
+  - series: A
+  - series: A
+    disaggregation: [{field: Sex, value: Female}]
+  - series: A
+    disaggregation: [{field: Sex, value: Female}, {field: Age, value: 15-24}]
+  - series: A
+    disaggregation: [{field: Sex, value: }]
+  - {}
+  - series: A
+    disaggregation: [{field: Region, value: North}]
+  - group:
+      - series: A
+"""
+    repo = _repo(tmp_path, MORE, config)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = goalcheck.load_opensdg(repo)
+    targets = list(plan.iter_targets())
+    ids = [t.id for t in targets]
+    assert ids == [
+        "9-1-1 / A",
+        "9-1-1 / A / Female",
+        "9-1-1 / A / Female / 15-24",
+        "9-1-1 / A / None",
+        "9-1-1",
+        "9-1-1 / A / North",
+        "9-1-1 / A (2)",  # the group's series: the same tag as the first
+    ]
+    # Progress replaces Value; NA dropped; headline rows only (Sex and Age empty)
+    assert _points(targets[0]) == [(2015, 1), (2020, 2)]
+    # with a disaggregation, the other disaggregation columns (Age) must be empty
+    assert _points(targets[1]) == [(2015, 5), (2020, 6)]
+    assert _points(targets[2]) == [(2015, 7), (2020, 8)]
+    # an empty configured value selects the empty cells
+    assert _points(targets[3]) == [(2015, 1), (2020, 2)]
+    # no series option: two Series values are left -> nothing
+    assert targets[4].measurements == ()
+    # a filter on a missing column selects nothing
+    assert targets[5].measurements == ()
+    assert _points(targets[6]) == [(2015, 1), (2020, 2)]
+    messages = " ".join(str(w.message) for w in caught)
+    assert "several sub-series are left in column 'Series'" in messages
+    assert "column 'Region' is not in the data" in messages
+    assert "averaged with the indicator's other series" in messages
+    assert "the later is '9-1-1 / A (2)'" in messages
+
+
+def test_no_data_file_and_auto_off(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, "", "auto_progress_calculation: true\n")
+    (repo / "indicator-config" / "9-2-1.yml").write_text("auto_progress_calculation: false\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plan = goalcheck.load_opensdg(repo)
+    assert [i.id for i in plan.initiatives] == ["9-1-1"]
+    (target,) = plan.iter_targets()
+    assert target.id == "9-1-1"
+    assert target.measurements == ()
+    assert any("has no data file" in str(w.message) for w in caught)
+
+
+def test_meta_md_front_matter_and_merge(tmp_path: Path) -> None:
+    repo = _repo(tmp_path, "Year,Value\n2015,4\n2019,2\n", "auto_progress_calculation: true\n")
+    (repo / "meta").mkdir()
+    (repo / "meta" / "9-1-1.md").write_text(
+        "---\nindicator_name: Name from meta\nprogress_calculation_options:\n"
+        "  - target: 1\n    target_year: 2025\n---\nProse.\n",
+        encoding="utf-8",
+    )
+    plan = _load(repo)
+    (initiative,) = plan.initiatives
+    assert initiative.title == "Name from meta"
+    (target,) = initiative.targets
+    assert target.target == 1
+    assert target.deadline is not None
+    assert target.deadline.year == 2025
+
+
+@pytest.mark.parametrize(
+    ("config", "words"),
+    [
+        ("- a\n- b\n", "must be a mapping, not list"),
+        (
+            "auto_progress_calculation: true\nprogress_calculation_options: [{target: x}]\n",
+            "target must be a number",
+        ),
+        (
+            "auto_progress_calculation: true\nprogress_calculation_options: [{base_year: 15.5}]\n",
+            "base_year must be a year",
+        ),
+    ],
+)
+def test_bad_configuration_is_located(tmp_path: Path, config: str, words: str) -> None:
+    repo = _repo(tmp_path, "Year,Value\n2015,1\n", config)
+    with pytest.raises(PlanError) as error:
+        goalcheck.load_opensdg(repo)
+    assert words in str(error.value)
+    assert "9-1-1.yml" in str(error.value)
