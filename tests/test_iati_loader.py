@@ -41,7 +41,7 @@ def test_the_standards_example_activity() -> None:
     assert target.start == dt.date(2013, 1, 1)
     assert target.deadline == dt.date(2013, 3, 31)
     assert [(m.date, m.value) for m in target.measurements] == [(dt.date(2013, 3, 31), 11)]
-    assert target.tags == ("result:1",)
+    assert target.tags == ("result:1", "aggregation-status:1")
     assert target.description == "Result title"
     # its budget is a funding line; its transaction is incoming funds (type 1), not spending
     (line,) = activity.funding

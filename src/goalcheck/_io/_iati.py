@@ -196,6 +196,15 @@ def _baseline(indicator: ET.Element) -> tuple[float | None, dt.date | None]:
     return _number(baseline.get("value")), date
 
 
+def _tags(indicator: ET.Element, i: int) -> list[str]:
+    """``result:<i>``, and the indicator's ``aggregation-status`` (across activities) if given."""
+    tags = [f"result:{i + 1}"]
+    status = (indicator.get("aggregation-status") or "").strip()
+    if status:
+        tags.append(f"aggregation-status:{status}")
+    return tags
+
+
 def _first_value(period: ET.Element, tag: str) -> float | None:
     for element in period.findall(tag):
         value = _number(element.get("value"))
@@ -235,7 +244,7 @@ def _period_target(
         start=start,
         deadline=end,
         measurements=measurements[:1],
-        tags=_any([f"result:{i + 1}"]),
+        tags=_any(_tags(indicator, i)),
         description=result_title,
     )
 
