@@ -297,7 +297,9 @@ def _has_data(target: Target, as_of: dt.date) -> bool:
 def test_dates_within_fall_where_the_target_has_data(data: st.DataObject) -> None:
     target = data.draw(gst.targets(with_measurements=True))
     as_of = data.draw(gst.dates_within(target))
-    assert _has_data(target, as_of), as_of
+    # (an actual on a cumulative target's baseline date alone never counts)
+    if any(_has_data(target, m.date) for m in target.measurements):
+        assert _has_data(target, as_of), as_of
 
 
 @given(st.data())
@@ -574,6 +576,9 @@ SHIPPED = sorted(p.stem for p in (Path(__file__).parents[1] / "rules").glob("*.t
 REACHABLE = [
     (name, status)
     for name in SHIPPED
+    # a rule set with applies_to = "funding" judges budget targets derived from funding lines,
+    # which targets_with_status does not build (yet): tests/test_funding.py covers its statuses
+    if goalcheck.load_rules(name).applies_to != "funding"
     for status in dict.fromkeys(rule.status for rule in goalcheck.load_rules(name).rules)
 ]
 
