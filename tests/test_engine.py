@@ -116,7 +116,7 @@ def test_met_both_sides_for_every_direction(
 
 def test_cumulative_ceiling_is_met_only_after_its_deadline() -> None:
     # a budget: at most 100 spent by the deadline
-    t = target("at_most", target=100, accumulation="cumulative", measurements=[actual(50, 40)])
+    t = target("at_most", target=100, accumulation="sum", measurements=[actual(50, 40)])
     assert verdict(t, day(60)) == ("on_track", "trend")  # 40 by half time: 80 by the deadline
     assert verdict(t, day(101)) == ("met", "met")
     over = attrs.evolve(t, measurements=[actual(50, 40), actual(90, 61)])
@@ -124,7 +124,7 @@ def test_cumulative_ceiling_is_met_only_after_its_deadline() -> None:
 
 
 def test_cumulative_at_least_is_met_as_soon_as_the_count_reaches_the_target() -> None:
-    t = target(accumulation="cumulative", measurements=[actual(30, 60), actual(50, 40)])
+    t = target(accumulation="sum", measurements=[actual(30, 60), actual(50, 40)])
     assert verdict(t) == ("met", "met")
     assert verdict(t, day(40)) == ("on_track", "on-pace")  # 60 after 30 % of the time
 
@@ -229,7 +229,7 @@ def test_pace_tolerance_is_a_parameter() -> None:
 
 
 def test_a_cumulative_ceiling_is_judged_by_its_trend_not_its_pace() -> None:
-    spent = target("at_most", target=100, accumulation="cumulative")
+    spent = target("at_most", target=100, accumulation="sum")
     assert verdict(attrs.evolve(spent, measurements=[actual(50, 50)])) == ("on_track", "trend")
     assert verdict(attrs.evolve(spent, measurements=[actual(50, 50.1)])) == (
         "at_risk",
@@ -265,7 +265,7 @@ def test_trend_of_a_direction_only_target(values: tuple[float, ...], expected: s
 
 
 def test_a_direction_only_running_count_is_met_only_at_its_deadline() -> None:
-    t = target("increase", baseline=0, accumulation="cumulative", measurements=[actual(50, 5)])
+    t = target("increase", baseline=0, accumulation="sum", measurements=[actual(50, 5)])
     assert verdict(t) == ("on_track", "trend")
     assert verdict(t, day(101)) == ("met", "moved")
 
@@ -304,7 +304,7 @@ def test_yearly_target_is_judged_within_its_year() -> None:
         id="y",
         direction="at_least",
         target=150,
-        accumulation="cumulative",
+        accumulation="sum",
         recurrence="yearly",
         measurements=[Measurement("2008-12-31", 500), Measurement("2009-09-30", 147)],
     )
@@ -602,3 +602,23 @@ def test_evaluate_target_judges_one_target_as_evaluate_does() -> None:
     assert one.explanation == whole.explanation
     with pytest.raises(TargetNotFoundError, match="no target 't2'"):
         evaluate_target(plan, "t2", "2009-09-30")
+
+
+def test_met_late_says_late_and_an_inherited_start_after_the_deadline_is_refused() -> None:
+    from goalcheck.errors import PlanError
+    from goalcheck.model import check_plan
+
+    late = Target(
+        id="t",
+        direction="at_least",
+        target=30,
+        deadline="2009-06-30",
+        measurements=[Measurement("2009-03-31", 20), Measurement("2009-09-30", 31)],
+    )
+    (result,) = evaluate_iter([late], "2009-10-31")
+    assert (result.status, result.rule) == ("met", "met-late")
+    assert "late" in result.explanation
+    assert "for sent" in result.explain("da")
+    plan = Plan(id="p", period="2013-01-01/2013-12-31", targets=[attrs.evolve(late, id="u")])
+    with pytest.raises(PlanError, match=r"targets\[0\].deadline: the plan period's start 2013"):
+        check_plan(plan)

@@ -36,13 +36,14 @@ def level(direction: str = "at_least", **kw: object) -> Target:
 
 
 def cumulative(target: float = 100, **kw: object) -> Target:
+    """A count of per-period amounts (accumulation "sum": "cumulative" before issue 14)."""
     kw.setdefault("start", "2009-01-01")
     kw.setdefault("deadline", "2009-12-31")
     return Target(
         id="c",
         direction=kw.pop("direction", "at_least"),  # type: ignore[arg-type]
         target=target,
-        accumulation="cumulative",
+        accumulation=kw.pop("accumulation", "sum"),  # type: ignore[arg-type]
         **kw,  # type: ignore[arg-type]
     )
 
@@ -417,7 +418,7 @@ def yearly() -> Target:
         id="1.5",
         direction="at_least",
         target=150,
-        accumulation="cumulative",
+        accumulation="sum",
         recurrence="yearly",
         measurements=[
             actual("2008-06-30", 100),
@@ -802,7 +803,7 @@ def test_stages_one_by_one() -> None:
     window = window_of(t, goal, AS_OF)
     assert (window.baseline, window.start, window.first) == (0.0, D(2009, 1, 1), 733408)
     agg = scan(goal, window, t.measurements, True, True, AS_OF)
-    assert (agg.n_actual, agg.value, agg.measured_on) == (3, 50.0, D(2009, 6, 30))
+    assert (agg.n_actual, agg.value, agg.measured_on) == (3, 50.0, D(2009, 6, 30))  # amounts
     assert agg.sn == 3  # the baseline point and two days
     assert band_edge(goal.code, goal.direction, 100.0, None, False, 0.0) == (100.0, 1)
     assert "n_actual=3" in repr(agg)
@@ -843,3 +844,135 @@ def test_facts_at_the_edges_of_the_calendar() -> None:
     late = compute_facts(t, D(9999, 12, 31))
     assert late["overdue"] is True
     assert late["growth"] is not None
+
+
+# --------------------------------------------------------------------------- issue 14
+
+
+@given(
+    amounts=st.lists(st.floats(0, 1e6, allow_nan=False), min_size=1, max_size=8),
+    gaps=st.lists(st.integers(1, 40), min_size=8, max_size=8),
+    target=st.floats(1, 5e6),
+    as_of=st.dates(D(2009, 1, 1), D(2010, 3, 31)),
+)
+def test_running_totals_and_per_period_amounts_agree(
+    amounts: list[float], gaps: list[int], target: float, as_of: dt.date
+) -> None:
+    """accumulation 'cumulative' of the running totals = 'sum' of the amounts."""
+    days = [D(2009, 1, 1) + dt.timedelta(days=sum(gaps[: i + 1])) for i in range(len(amounts))]
+    totals = [sum(amounts[: i + 1]) for i in range(len(amounts))]
+
+    def make(accumulation: str, values: list[float]) -> Target:
+        return level(
+            target=target,
+            accumulation=accumulation,
+            start="2009-01-01",
+            deadline="2009-12-31",
+            measurements=[actual(d.isoformat(), v) for d, v in zip(days, values, strict=True)],
+        )
+
+    running = compute_facts(make("cumulative", totals), as_of)
+    summed = compute_facts(make("sum", amounts), as_of)
+    for fact in ("value", "n_actual", "measured_on", "satisfied", "met_on", "met_late"):
+        value = running[fact]
+        if isinstance(value, float):
+            assert value == pytest.approx(summed[fact], rel=1e-9)
+        else:
+            assert value == summed[fact], fact
+
+
+def test_running_totals_are_not_added_up() -> None:
+    totals = [actual("2013-03-31", 60), actual("2013-06-30", 142), actual("2013-09-30", 211)]
+    kw = {"target": 400, "start": "2013-01-01", "deadline": "2013-12-31", "measurements": totals}
+    running = compute_facts(level(accumulation="cumulative", **kw), "2013-09-30")
+    assert (running["value"], running["satisfied"], running["cumulative"]) == (211, False, True)
+    summed = compute_facts(level(accumulation="sum", **kw), "2013-09-30")
+    assert (summed["value"], summed["satisfied"], summed["cumulative"]) == (413, True, True)
+    assert summed["met_on"] == D(2013, 9, 30)
+
+
+def test_a_falling_running_total_is_a_located_warning() -> None:
+    from goalcheck._facts._checks import DecreasingTotalWarning
+    from goalcheck.model import Plan, check_plan
+
+    t = level(
+        target=400,
+        accumulation="cumulative",
+        start="2013-01-01",
+        measurements=[actual("2013-03-31", 142), actual("2013-06-30", 60)],
+    )
+    with pytest.warns(DecreasingTotalWarning, match=r"targets\[0\].measurements: .*142.*60"):
+        check_plan(Plan(id="p", targets=[t]))
+    yearly = level(
+        target=400,
+        accumulation="cumulative",
+        recurrence="yearly",
+        measurements=[actual("2012-12-31", 142), actual("2013-03-31", 60)],
+    )
+    check_plan(Plan(id="q", targets=[yearly]))  # a new year starts afresh: no warning
+
+
+def test_late_forecasts_late_met_and_unreported() -> None:
+    late = level(
+        target=1800,
+        deadline="2009-12-31",
+        measurements=[forecast("2010-02-28", 1800, made_on="2009-06-30")],
+    )
+    f = compute_facts(late, "2009-09-30")
+    assert (f["forecast"], f["late_forecast"], f["late_forecast_date"]) == (
+        None,
+        1800,
+        D(2010, 2, 28),
+    )
+    assert f["expected_late"] is True
+    on_time = level(
+        target=1800, deadline="2009-12-31", measurements=[forecast("2009-12-31", 1800)]
+    )
+    assert compute_facts(on_time, "2009-09-30")["expected_late"] is False
+    met = level(
+        target=30,
+        deadline="2009-06-30",
+        measurements=[
+            actual("2009-03-31", 31),
+            actual("2009-05-31", 20),
+            actual("2009-09-30", 31),
+        ],
+    )
+    f = compute_facts(met, "2009-10-31")
+    assert (f["met_on"], f["met_late"]) == (D(2009, 3, 31), False)  # first met on time
+    f = compute_facts(met, "2009-04-30")
+    assert (f["met_on"], f["met_late"]) == (D(2009, 3, 31), False)
+    later = level(
+        target=30,
+        deadline="2009-06-30",
+        measurements=[actual("2009-03-31", 20), actual("2009-09-30", 31)],
+    )
+    assert compute_facts(later, "2009-10-31")["met_late"] is True
+    assert compute_facts(later, "2009-06-30")["met_on"] is None
+    milestone = level("milestone", deadline="2009-06-30")
+    assert compute_facts(milestone, "2009-07-01")["overdue_unreported"] is True
+    assert compute_facts(milestone, "2009-06-30")["overdue_unreported"] is False
+
+
+@pytest.mark.parametrize(
+    ("recurrence", "as_of", "start", "end"),
+    [
+        ("quarterly", "2009-08-15", D(2009, 7, 1), D(2009, 9, 30)),
+        ("monthly", "2009-02-10", D(2009, 2, 1), D(2009, 2, 28)),
+        ("yearly", "2009-08-15", D(2009, 1, 1), D(2009, 12, 31)),
+        ("quarterly", "2011-05-01", D(2010, 10, 1), D(2010, 12, 31)),  # clamped to the deadline
+    ],
+)
+def test_recurrence_windows(recurrence: str, as_of: str, start: dt.date, end: dt.date) -> None:
+    t = level(
+        target=10,
+        accumulation="cumulative",
+        recurrence=recurrence,
+        start="2009-01-01",
+        deadline="2010-12-31",
+        measurements=[actual("2009-01-31", 4), actual("2009-02-10", 5), actual("2009-07-31", 6)],
+    )
+    f = compute_facts(t, as_of)
+    assert (f["start"], f["deadline"], f["baseline"]) == (start, end, 0.0)
+    counted = [m for m in t.measurements if start <= m.date <= min(end, D.fromisoformat(as_of))]
+    assert f["n_actual"] == len(counted)

@@ -41,9 +41,9 @@ FACTS: dict[str, FactInfo] = _facts(
     (
         "value",
         "number",
-        "the metric at as_of: the latest actual (level), or the baseline plus the sum of "
-        "the actuals so far (cumulative)",
-        "level: last actual by date; cumulative: baseline + sum(actuals)",
+        "the metric at as_of: the latest actual (level, and cumulative: the running total "
+        "as reported), or the baseline plus the amounts so far (sum)",
+        "level, cumulative: last actual by date; sum: baseline + sum(actuals)",
     ),
     ("measured_on", "date", "date of the latest actual", "max(actual.date)"),
     (
@@ -69,7 +69,12 @@ FACTS: dict[str, FactInfo] = _facts(
     ),
     ("undetermined", "bool", "the target needs a number the plan does not give", ""),
     ("milestone", "bool", "the target is a milestone (done or not)", ""),
-    ("cumulative", "bool", "the metric is a running count (accumulation 'cumulative')", ""),
+    (
+        "cumulative",
+        "bool",
+        "the metric counts up within its window (accumulation 'cumulative' or 'sum')",
+        "",
+    ),
     (
         "satisfied",
         "bool",
@@ -166,6 +171,37 @@ FACTS: dict[str, FactInfo] = _facts(
         "number",
         "anticipated share of the way at the deadline if the observed growth rate continues",
         "(v * (1 + CAGR) ** years(measured_on, deadline) - b) / (t - b)",
+    ),
+    (
+        "late_forecast",
+        "number",
+        "the latest forecast made on or before as_of and due after the deadline",
+        "",
+    ),
+    ("late_forecast_date", "date", "the date the late forecast is due", ""),
+    (
+        "expected_late",
+        "bool",
+        "only a forecast due after the deadline says the target will be met: expected late",
+        "late_forecast meets the target and forecast_satisfied is not true",
+    ),
+    (
+        "met_on",
+        "date",
+        "the first day (in the window, up to as_of) whose value met the target",
+        "min(day: value(day) meets t)",
+    ),
+    (
+        "met_late",
+        "bool",
+        "the target was first met after its deadline (false if on time or never)",
+        "met_on > deadline",
+    ),
+    (
+        "overdue_unreported",
+        "bool",
+        "the deadline has passed and no actual was reported (in the window)",
+        "overdue and n_actual == 0",
     ),
     ("limit", "number", "a natural limit of the metric (Target.limit)", "target.limit"),
     (

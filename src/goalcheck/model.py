@@ -108,13 +108,16 @@ class Accumulation(_Choice):
     """How measurements add up."""
 
     LEVEL = "level"  # a stock or rate: the latest value counts
-    CUMULATIVE = "cumulative"  # a running count within the period (or the year, if yearly)
+    CUMULATIVE = "cumulative"  # each actual is the running total to its date (in the window)
+    SUM = "sum"  # each actual is a per-period amount; the value is their sum (+ baseline)
 
 
 class Recurrence(_Choice):
     """A target that applies anew each period."""
 
     YEARLY = "yearly"  # årligt, om året
+    QUARTERLY = "quarterly"  # kvartalsvis
+    MONTHLY = "monthly"  # månedligt
 
 
 class MeasurementKind(_Choice):
@@ -140,6 +143,7 @@ class FundingKind(_Choice):
     SPENT = "spent"  # used
     CARRY_OVER = "carry_over"  # overført to a later year
     REQUESTED = "requested"  # budgetønske: asked for, not (or not yet) granted
+    EXPECTED = "expected"  # forventet udgift: spending expected for the year (a forecast)
 
 
 def _finite(field: str) -> Any:
@@ -295,6 +299,9 @@ class Funding:
     positions: float | None = attrs.field(
         default=None, converter=_opt_float, validator=_finite("positions")
     )
+    # spent: the day the spending is counted to (default: the end of the year); expected: the
+    # day the forecast was made (docs/how-to/evaluate-funding.md)
+    date: dt.date | None = attrs.field(default=None, converter=_end_date)
 
 
 @attrs.frozen
@@ -648,6 +655,11 @@ def validate_plan(
     located = _located_targets(plan)
     seen = _check_targets(check, located, area_ids)
     _check_references(plan, check, located, set(seen) | set(also_known))
+    from goalcheck._facts._checks import check_inherited_dates, warn_decreasing_totals
+
+    for message, location in check_inherited_dates(plan.period, located):
+        check.add(message, location)
+    warn_decreasing_totals(located, check.at)
     return check.problems
 
 

@@ -16,6 +16,7 @@ from goalcheck._facts._goal import AT_LEAST, AT_MOST, BETWEEN, DECREASE, INCREAS
 from goalcheck.periods import years_between
 
 __all__ = [
+    "after",
     "anticipated_share",
     "base_day",
     "current_value",
@@ -41,17 +42,22 @@ def finite(x: float) -> float | None:
     return x if x - x == 0.0 else None
 
 
-def current_value(n_actual: int, current: float, cumulative: bool) -> float | None:
-    """``value``: the day's level or running count; None without an actual.
+def current_value(n_actual: int, current: float, summed: bool) -> float | None:
+    """``value``: the day's level or running total, or the sum so far; None without an actual.
 
     ``+ 0.0`` turns a negative zero into zero, so a same-day tie between ``0`` and ``-0``
     gives the same value whatever order they were listed in.
     """
     if not n_actual:
         return None
-    if cumulative:
+    if summed:
         return finite(current + 0.0)
     return current + 0.0
+
+
+def after(day: dt.date | None, deadline: dt.date | None) -> bool:
+    """Whether *day* is known and later than a known *deadline*."""
+    return day is not None and deadline is not None and day > deadline
 
 
 def years_to_deadline(as_of: dt.date, deadline: dt.date | None) -> float | None:

@@ -39,7 +39,8 @@ DIRECTION_CODE = {
 #: The ``direction`` fact of each code: +1 higher is better, -1 lower is better, 0 a band.
 SIGN = (1, -1, 0, 1, -1, 1)
 
-_CUMULATIVE = Accumulation.CUMULATIVE
+_LEVEL = Accumulation.LEVEL
+_SUM = Accumulation.SUM
 _ABSOLUTE = Relative.ABSOLUTE
 
 
@@ -50,7 +51,10 @@ class Goal(NamedTuple):
     (+1, -1, 0).  ``begins`` and ``due`` are the target's start and deadline (or the plan
     period's); ``due`` is the checkpoint's date when a trajectory has one in force.
     ``target`` and ``target_high`` are the thresholds resolved (relative targets applied, 1
-    for a milestone), None when undetermined.  A tuple, so that the hot path can unpack it.
+    for a milestone), None when undetermined.  ``cumulative`` (the fact) is true for both
+    accumulations that count up: ``cumulative`` (each actual the running total to its date)
+    and ``sum`` (each actual a per-period amount, ``summed``).  A tuple, so that the hot path
+    can unpack it.
     """
 
     code: int
@@ -62,6 +66,7 @@ class Goal(NamedTuple):
     target: float | None
     target_high: float | None
     undetermined: bool
+    summed: bool
 
 
 _new_goal = tuple.__new__  # a NamedTuple built from a tuple, without its keyword-aware __new__
@@ -127,12 +132,13 @@ def resolve_goal(target: Target, as_of: dt.date, period: Period | None) -> Goal:
             code,
             SIGN[code],
             code == MILESTONE,
-            target.accumulation is _CUMULATIVE,
+            target.accumulation is not _LEVEL,
             start,
             deadline,
             threshold,
             high,
             undetermined,
+            target.accumulation is _SUM,
         ),
     )
 

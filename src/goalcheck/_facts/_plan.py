@@ -70,6 +70,12 @@ ORDER: tuple[str, ...] = (
     "target_met",
     "progress_value",
     "score",
+    "late_forecast",
+    "late_forecast_date",
+    "expected_late",
+    "met_on",
+    "met_late",
+    "overdue_unreported",
 )
 if len(ORDER) != len(FACTS) or set(ORDER) != set(FACTS):  # pragma: no cover
     raise ImportError("goalcheck._facts._plan.ORDER is out of step with the fact vocabulary")
@@ -129,6 +135,19 @@ RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
         "sdg_facts(subject.limit, value, baseline, target, code, direction, satisfied,"
         " base_day(baseline_ordinal), measured_on, deadline, YEARS)",
     ),
+    (("late_forecast",), "agg.late_forecast"),
+    (("late_forecast_date",), "agg.late_forecast_date"),
+    (
+        ("expected_late",),  # only a forecast due after the deadline says the goal is met
+        "meets(late_forecast, code, target, target_high, baseline) is True"
+        " and forecast_satisfied is not True",
+    ),
+    (("met_on",), "first_met(goal, window, subject.measurements)"),
+    (
+        ("met_late",),  # first met after the deadline (only possible once overdue)
+        "overdue and after(first_met(goal, window, subject.measurements), deadline)",
+    ),
+    (("overdue_unreported",), "overdue and n_actual == 0"),
 )
 
 _NAMESPACE: dict[str, object] = {
@@ -136,6 +155,7 @@ _NAMESPACE: dict[str, object] = {
     "band_edge": _goal.band_edge,
     "window_of": _window.window_of,
     "scan": _scan.scan,
+    "first_met": _scan.first_met,
     **{name: getattr(_derive, name) for name in _derive.__all__},
     "sdg_facts": _sdg.sdg_facts,  # Open SDG's facts (issue 15)
     "whole_years": _sdg.whole_years,  # YEARS for a rule set's years = "whole"
@@ -143,7 +163,7 @@ _NAMESPACE: dict[str, object] = {
 }
 _ARGUMENTS = ("subject", "as_of", "period")  # subject: the Target ("target" is a fact)
 _TREND = frozenset({"projected"})
-_FORECASTS = frozenset({"forecast", "forecast_date"})
+_FORECASTS = frozenset({"forecast", "forecast_date", "late_forecast", "late_forecast_date"})
 
 
 def _inputs(expression: str) -> frozenset[str]:

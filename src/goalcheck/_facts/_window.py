@@ -1,8 +1,9 @@
 """Stage 2: the window — which actuals count, the baseline, and where the clock starts.
 
-A yearly target is judged within the calendar year that contains ``as_of`` (clamped to the
-years of its start and deadline); a cumulative one counts the amounts reported after its
-baseline date (or from its start).  Everything the scan compares is a day ordinal.
+A recurring target (yearly, quarterly, monthly) is judged within the calendar period that
+contains ``as_of`` (clamped to the periods of its start and deadline); a cumulative one counts
+the actuals reported after its baseline date (or from its start).  Everything the scan
+compares is a day ordinal.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from typing import NamedTuple
 from goalcheck._facts._goal import Goal
 from goalcheck.model import Recurrence, Target
 
-__all__ = ["Window", "window_of", "yearly_bounds"]
+__all__ = ["Window", "period_bounds", "period_index", "window_of"]
 
 _YEARLY = Recurrence.YEARLY
+_QUARTERLY = Recurrence.QUARTERLY
+_MONTHLY = Recurrence.MONTHLY
+#: Months per period of each recurrence.
+_MONTHS = {_YEARLY: 12, _QUARTERLY: 3, _MONTHLY: 1}
+_ONE_DAY = dt.timedelta(days=1)
 
 
 class Window(NamedTuple):
@@ -42,16 +48,29 @@ class Window(NamedTuple):
 _new_window = tuple.__new__  # see goalcheck._facts._goal._new_goal
 
 
-def yearly_bounds(
-    as_of: dt.date, start: dt.date | None, deadline: dt.date | None
+def period_index(recurrence: Recurrence | None, day: dt.date) -> int:
+    """The number of the period of *recurrence* containing *day* (0 without a recurrence)."""
+    if recurrence is None:
+        return 0
+    return (day.year * 12 + day.month - 1) // _MONTHS[recurrence]
+
+
+def period_bounds(
+    recurrence: Recurrence, as_of: dt.date, start: dt.date | None, deadline: dt.date | None
 ) -> tuple[dt.date, dt.date]:
-    """1 January and 31 December of the year containing *as_of*, within start..deadline."""
-    year = as_of.year
-    if deadline is not None and year > deadline.year:
-        year = deadline.year
-    if start is not None and year < start.year:
-        year = start.year
-    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    """The first and last day of the period (year, quarter, month) containing *as_of*,
+    clamped to the periods containing *start* and *deadline*."""
+    index = period_index(recurrence, as_of)
+    if deadline is not None:
+        index = min(index, period_index(recurrence, deadline))
+    if start is not None:
+        index = max(index, period_index(recurrence, start))
+    months = _MONTHS[recurrence]
+    year, month0 = divmod(index * months, 12)
+    next_year, next_month0 = divmod(index * months + months, 12)
+    if next_year > dt.MAXYEAR:
+        return dt.date(year, month0 + 1, 1), dt.date.max
+    return dt.date(year, month0 + 1, 1), dt.date(next_year, next_month0 + 1, 1) - _ONE_DAY
 
 
 def window_of(target: Target, goal: Goal, as_of: dt.date) -> Window:
@@ -62,11 +81,11 @@ def window_of(target: Target, goal: Goal, as_of: dt.date) -> Window:
     given_date = target.baseline_date
     shown_date = given_date
     first = 0
-    if target.recurrence is _YEARLY:
-        start, deadline = yearly_bounds(as_of, start, deadline)
+    if target.recurrence is not None:
+        start, deadline = period_bounds(target.recurrence, as_of, start, deadline)
         first = start.toordinal()
         if goal.cumulative:
-            baseline = 0.0  # each year's count starts afresh
+            baseline = 0.0  # each period's count starts afresh
         shown_date = start
         given_date = None
     elif goal.cumulative:
