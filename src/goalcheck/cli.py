@@ -525,12 +525,23 @@ def _parser() -> argparse.ArgumentParser:
 
 # -- errors --------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"(\d+)")
+_NUMBER = re.compile(r"([0-9]+)")
 
 
-def _natural(text: str) -> tuple[Any, ...]:
-    """Sort key that puts ``row 9`` before ``row 10`` and ``cases[2]`` before ``cases[10]``."""
-    return tuple(int(part) if part.isdigit() else part for part in _NUMBER.split(text))
+def _natural(text: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that puts ``row 9`` before ``row 10`` and ``cases[2]`` before ``cases[10]``.
+
+    Digit runs compare by length, then text (never ``int()``: a 5,000-digit run in a hostile
+    location would exceed Python's integer-string limit); ASCII digits only.
+    """
+    key = []
+    for index, part in enumerate(_NUMBER.split(text)):
+        if index % 2:
+            digits = part.lstrip("0") or "0"
+            key.append((len(digits), digits))
+        else:
+            key.append((-1, part))
+    return tuple(key)
 
 
 def problem_lines(problems: Sequence[Problem], limit: int = MAX_PROBLEMS) -> list[str]:
