@@ -236,4 +236,49 @@ FACTS: dict[str, FactInfo] = _facts(
         "without: g < 0: max(125 g - 2.5, -5); C = 0: 5; g >= 0.015C: min(500 g/C - 5, 5); "
         "g >= 0.005C: 250 g/C - 1.25; else 500 g/C - 2.5",
     ),
+    # funding facts (issue 14, goalcheck._funding): None for goals, set for budget targets
+    ("budget_line", "bool", "the target is a budget target derived from funding lines", ""),
+    (
+        "allocated",
+        "number",
+        "the grant year's allocation: its budget lines plus the carry-over from the year before",
+        "sum(budget) + carried_in",
+    ),
+    ("carried_in", "number", "carried over into this year from the year before", ""),
+    (
+        "spent",
+        "number",
+        "spending to date: the spent lines dated on or before as_of (None without any)",
+        "sum(spent, date <= as_of)",
+    ),
+    ("spent_share", "number", "share of the allocation spent to date", "spent / allocated"),
+    (
+        "expected_share",
+        "number",
+        "share of the grant year elapsed at as_of: the share a linear spending would have spent",
+        "days elapsed / days in the year, 0..1",
+    ),
+    (
+        "forecast_spend",
+        "number",
+        "spending by the end of the grant year: what was spent once the year is over, else "
+        "the latest expected line made by as_of, else a linear projection",
+        "spent (year over); expected; spent / expected_share",
+    ),
+    ("forecast_share", "number", "forecast spend as a share", "forecast_spend / allocated"),
+    ("forecast_given", "bool", "forecast_spend comes from an expected line", ""),
+    (
+        "unspent",
+        "number",
+        "the allocation left unspent at the end of the year (negative: overspent)",
+        "allocated - forecast_spend",
+    ),
+    ("carried_over", "number", "carried over from this year into the next", ""),
+    (
+        "repayable",
+        "number",
+        "unspent and not carried over: to be repaid at the end of the grant year",
+        "max(0, unspent - carried_over)",
+    ),
+    ("grant_year_over", "bool", "as_of is on or after the last day of the grant year", ""),
 )

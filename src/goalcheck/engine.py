@@ -105,6 +105,13 @@ def _located(plan: Plan) -> Iterator[tuple[Target, str | None, str | None]]:
             yield target, initiative.id, initiative.area
 
 
+def _items_of(plan: Plan, ruleset: RuleSet) -> Iterator[tuple[Target, str | None, str | None]]:
+    """The goals, or the budget targets for a rule set with ``applies_to = "funding"``."""
+    from goalcheck._funding import items_for
+
+    return items_for(plan, ruleset, _located)
+
+
 def evaluate(
     plan: Plan,
     as_of: dt.date | str | None = None,
@@ -130,7 +137,7 @@ def evaluate(
     # The cyclic garbage collector is left alone: pausing it is process-wide and unsafe with
     # threads, and since Python 3.8 a full collection waits until the survivors have grown by a
     # quarter, so keeping n results costs O(n) collector work in total.
-    results = tuple(_judge(_located(plan), day, ruleset, parameters, plan.period))
+    results = tuple(_judge(_items_of(plan, ruleset), day, ruleset, parameters, plan.period))
     rollups = apply_rollup(rollup_of(ruleset), _rollups(plan, results, ruleset), results)
     return Report(day, ruleset, results, rollups)
 
@@ -148,11 +155,16 @@ def evaluate_target(
     targets take its id and area), and the target takes the plan's period.  Raises
     :class:`~goalcheck.errors.TargetNotFoundError` (with a did-you-mean) for an unknown id.
     """
-    target = plan.target(target_id)  # TargetNotFoundError, with a did-you-mean
-    day = resolve_as_of(as_of, plan)
     ruleset = load_rules(rules)
+    if getattr(ruleset, "applies_to", None) == "funding":  # a budget target (issue 14)
+        from goalcheck._funding import budget_item
+
+        item = budget_item(plan, target_id)
+    else:
+        target = plan.target(target_id)  # TargetNotFoundError, with a did-you-mean
+        item = next(item for item in _located(plan) if item[0] is target)
+    day = resolve_as_of(as_of, plan)
     ruleset.bind(**parameters)
-    item = next(item for item in _located(plan) if item[0] is target)
     return next(_judge((item,), day, ruleset, parameters, plan.period))
 
 

@@ -227,7 +227,12 @@ def explain(
     from goalcheck.rules import load_rules
 
     rs = load_rules(rules)  # type: ignore[arg-type]
-    target = plan.target(target_id)
+    if getattr(rs, "applies_to", None) == "funding":  # a budget target (issue 14)
+        from goalcheck._funding import budget_item
+
+        target = budget_item(plan, target_id)[0]
+    else:
+        target = plan.target(target_id)
     day = resolve_as_of(as_of, plan)
     result = evaluate_target(plan, target_id, day, rs, **params)
     facts = compute_facts(target, day, period=plan.period)

@@ -128,6 +128,21 @@ FACT_MEANINGS_DA: dict[str, str] = {
     "deadline": "fristen for den målværdi der gælder nu (31. december for årlige mål)",
     "forecast_date": "datoen prognosen gælder for",
     "years_left": "år fra datoen til fristen, kalendereksakt (negativ efter fristen)",
+    # funding facts (issue 14, goalcheck._funding)
+    "budget_line": "målet er et budgetmål afledt af bevillingslinjer",
+    "allocated": "bevillingsårets bevilling: budgetlinjerne plus overførslen fra året før",
+    "carried_in": "overført til dette år fra året før",
+    "spent": "forbrug til dato: forbrugslinjerne dateret på eller før datoen",
+    "spent_share": "andel af bevillingen brugt til dato",
+    "expected_share": "andel af bevillingsåret gået på datoen (et jævnt forbrugs andel)",
+    "forecast_spend": "forbrug ved bevillingsårets udgang: det brugte når året er omme, ellers "
+    "seneste forventede forbrug, ellers en lineær fremskrivning",
+    "forecast_share": "forventet forbrug som andel af bevillingen",
+    "forecast_given": "det forventede forbrug kommer fra en linje med forventet forbrug",
+    "unspent": "den del af bevillingen der ikke bruges ved årets udgang (negativ: merforbrug)",
+    "carried_over": "overført fra dette år til det næste",
+    "repayable": "ikke forbrugt og ikke overført: skal tilbagebetales ved bevillingsårets udgang",
+    "grant_year_over": "datoen er på eller efter bevillingsårets sidste dag",
 }
 """Danish meanings of the facts (the English ones live in ``_vocabulary.FACTS``)."""
 

@@ -248,6 +248,11 @@ def build_view(report: Report, lang: str = "en", plan: Plan | None = None) -> Vi
     if plan is not None:
         for target in plan.iter_targets():
             targets.setdefault(target.id, target)
+        if getattr(report.rules, "applies_to", None) == "funding":  # issue 14
+            from goalcheck._funding import budget_targets
+
+            for target in budget_targets(plan):
+                targets.setdefault(target.id, target)
     rows = tuple(
         _row(result, report, lang, plan, targets.get(result.target_id), p)
         for result in report.results

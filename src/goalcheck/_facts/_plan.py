@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection
 import attrs
 
 from goalcheck._facts import _derive, _goal, _scan, _sdg, _window
+from goalcheck._funding import FUNDING_FACTS, funding_facts
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
 from goalcheck.model import Target
@@ -76,6 +77,7 @@ ORDER: tuple[str, ...] = (
     "met_on",
     "met_late",
     "overdue_unreported",
+    *FUNDING_FACTS,  # issue 14: goalcheck._funding
 )
 if len(ORDER) != len(FACTS) or set(ORDER) != set(FACTS):  # pragma: no cover
     raise ImportError("goalcheck._facts._plan.ORDER is out of step with the fact vocabulary")
@@ -148,6 +150,7 @@ RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
         "overdue and after(first_met(goal, window, subject.measurements), deadline)",
     ),
     (("overdue_unreported",), "overdue and n_actual == 0"),
+    (FUNDING_FACTS, "funding_facts(subject, as_of)"),  # issue 14: budget targets
 )
 
 _NAMESPACE: dict[str, object] = {
@@ -158,6 +161,7 @@ _NAMESPACE: dict[str, object] = {
     "first_met": _scan.first_met,
     **{name: getattr(_derive, name) for name in _derive.__all__},
     "sdg_facts": _sdg.sdg_facts,  # Open SDG's facts (issue 15)
+    "funding_facts": funding_facts,  # budget targets' facts (issue 14)
     "whole_years": _sdg.whole_years,  # YEARS for a rule set's years = "whole"
     "years_between": years_between,  # YEARS otherwise
 }

@@ -88,6 +88,7 @@ class _Header:
     #: Passed through untouched to ``RuleSet.rollup`` / ``RuleSet.years`` (checked elsewhere).
     rollup: Any = None
     years: str | None = None
+    applies_to: str | None = None  # "funding": the plan's budget targets (issue 14)
 
 
 @attrs.frozen
@@ -312,7 +313,7 @@ def _load_parent(
 def _inherited(header: _Header | None, parent: RuleSet | None) -> dict[str, Any]:
     """``rollup`` and ``years``: this file's if it gives them, else the extended set's."""
     found: dict[str, Any] = {}
-    for key in ("rollup", "years"):
+    for key in ("rollup", "years", "applies_to"):
         value = getattr(header, key) if header is not None else None
         if value is None and parent is not None:
             value = getattr(parent, key)

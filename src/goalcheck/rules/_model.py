@@ -156,6 +156,8 @@ class RuleSet:
     #: The rule file's ``rollup`` and ``years`` keys, untouched (their own module checks them).
     rollup: Any = attrs.field(default=None, kw_only=True)
     years: str | None = attrs.field(default=None, kw_only=True)
+    #: ``"goals"`` (the default) or ``"funding"``: what :func:`goalcheck.evaluate` judges.
+    applies_to: str | None = attrs.field(default=None, kw_only=True)
     fact_names: frozenset[str] = attrs.field(init=False)
     _checked: tuple[Checked, ...] = attrs.field(init=False, repr=False)
     _templates: tuple[Templates, ...] = attrs.field(init=False, repr=False)
