@@ -309,3 +309,67 @@ def test_explain_a_budget_target(lang: str, words: str) -> None:
     assert name in text
     assert words in text
     assert "repayable" in text
+
+
+# --- funding beside the goals in every report (issue 14) ------------------------------------
+
+
+def _jk_report_with_funding() -> tuple[object, object]:
+    from goalcheck.output import with_funding
+
+    plan = goalcheck.load_plan("examples/jobkonsulenter-2007")
+    report = goalcheck.evaluate(plan, "2008-04-24")
+    return plan, with_funding(report, plan)
+
+
+def test_funding_beside_the_goals_in_json() -> None:
+    _, report = _jk_report_with_funding()
+    data = report.to_dict()  # type: ignore[attr-defined]
+    assert {r["status"] for r in data["results"]} <= {
+        "met",
+        "on_track",
+        "at_risk",
+        "not_evaluable",
+    }
+    rows = {row["id"]: row for row in data["funding"]}
+    grant_2007 = next(
+        row for row in rows.values() if row["allocated"] == 26_898_526 and row["spent"]
+    )
+    assert grant_2007["status"] == "underspend_risk"
+    assert grant_2007["spent"] == 12_500_000
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "heading", "status"),
+    [
+        ("table", "en", "Funding", "underspend risk"),
+        ("table", "da", "Økonomi", "risiko for mindreforbrug"),
+        ("markdown", "en", "## Funding", "underspend risk"),
+        ("html", "da", '<section class="funding"><h2>Økonomi</h2>', "risiko for mindreforbrug"),
+    ],
+)
+def test_funding_beside_the_goals_in_every_format(
+    fmt: str, lang: str, heading: str, status: str
+) -> None:
+    from goalcheck.output import render
+
+    plan, report = _jk_report_with_funding()
+    text = render(report, fmt, lang, plan=plan, width=100)  # type: ignore[arg-type]
+    assert heading in text
+    assert status in text
+    assert ("26,898,526" if lang == "en" else "26.898.526") in text
+
+
+def test_the_cli_shows_funding_when_the_plan_reports_spending(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from goalcheck.cli import main
+
+    args = ["evaluate", "examples/jobkonsulenter-2007", "--as-of", "2008-04-24"]
+    assert main(args) == 0
+    assert "underspend risk" in capsys.readouterr().out
+    assert main([*args, "--no-funding"]) == 0
+    assert "underspend risk" not in capsys.readouterr().out
+    # the demo plan has no funding lines: nothing changes
+    assert main(["evaluate", "examples/beskaeftigelsesaftale-2009", "--funding"]) in (0, 1)
+    assert "Funding" not in capsys.readouterr().out

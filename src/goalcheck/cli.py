@@ -255,10 +255,21 @@ def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Plan]) -> in
             from goalcheck.output import compare_to
 
             report = compare_to(report, args.compare_to, plan, rs, **params)
+        report = _funding(args, report, plan)
         shown = report.filter(*wanted) if wanted else report
         data = _render(args, shown, plan, fmt)
     _emit(args, data)
     return 1 if any(r.status in fail_on for r in report) else 0
+
+
+def _funding(args: argparse.Namespace, report: Report, plan: Plan | None) -> Report:
+    """The report with the plan's funding beside the goals, as ``--funding`` asks (issue 14)."""
+    from goalcheck.output import has_spending, with_funding
+
+    wanted = getattr(args, "funding", None)
+    if plan is None or wanted is False or (wanted is None and not has_spending(plan)):
+        return report
+    return with_funding(report, plan)
 
 
 # -- commands ----------------------------------------------------------------------------------
@@ -406,6 +417,13 @@ def _add_report_options(p: argparse.ArgumentParser, *, as_of_help: str) -> None:
         "--compare-to",
         metavar="DATE_OR_JSON",
         help="show the change since an earlier date, or since a JSON report file",
+    )
+    p.add_argument(
+        "--funding",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show the plan's funding (per initiative, year and type) beside the goals; "
+        "default: when the plan reports spending",
     )
 
 

@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from goalcheck._text import Lang, check_lang
 from goalcheck.errors import OptionError, did_you_mean
 from goalcheck.model import Plan
@@ -44,6 +46,7 @@ __all__ = [
     "format_for_path",
     "render",
     "render_bytes",
+    "with_funding",
     "write_text",
 ]
 
@@ -206,6 +209,31 @@ def compare_to(
     ruleset: Any = rules if rules is not None else report.rules
     before = evaluate(plan, day, rules=ruleset, **params)
     return compare(report, before)
+
+
+def has_spending(plan: Plan) -> bool:
+    """Whether *plan* reports money spent or expected on any of its funding lines."""
+    from goalcheck.model import FundingKind
+
+    lines = [*plan.funding, *(f for a in plan.areas for f in getattr(a, "funding", ()))]
+    lines += [f for i in plan.initiatives for f in i.funding]
+    return any(f.kind in (FundingKind.SPENT, FundingKind.EXPECTED) for f in lines)
+
+
+def with_funding(report: Report, plan: Plan, rules: Any = "funding") -> Report:
+    """*report* with *plan*'s funding beside the goals: budget targets judged by *rules*.
+
+    Every format then adds a funding section (per initiative, year and budget type: allocated,
+    spent, expected and the verdict), and the JSON report a ``funding`` list.  A plan without
+    budget lines, or a report that already judges funding, is returned unchanged.
+    """
+    from goalcheck._funding import budget_targets
+    from goalcheck.engine import evaluate
+
+    if getattr(report.rules, "applies_to", None) == "funding" or not budget_targets(plan):
+        return report
+    funding = evaluate(plan, report.as_of, rules=rules)
+    return attrs.evolve(report, funding=funding)
 
 
 def explain(

@@ -289,6 +289,8 @@ class Report:
     results: tuple[Result, ...]
     rollups: tuple[Rollup, ...] = ()
     comparison: Comparison | None = attrs.field(default=None, kw_only=True, eq=False)
+    #: the plan's budget targets judged by the ``funding`` rule set, shown beside the goals
+    funding: Report | None = attrs.field(default=None, kw_only=True, eq=False)
     _by_id: dict[str, Result] = attrs.field(
         init=False, repr=False, eq=False, hash=False, factory=dict
     )
@@ -388,6 +390,11 @@ class Report:
             # additive to schema_version 1: present only for a compared report
             data["compared_to"] = self.comparison.to_dict()
             data["changes"] = self.comparison.counts(r.target_id for r in self.results)
+        if self.funding is not None:
+            # additive to schema_version 1: present only when the plan's funding is shown
+            from goalcheck._funding import funding_rows
+
+            data["funding"] = json_safe(funding_rows(self.funding.results))
         return data
 
     def _result_dict(self, r: Result, lang: str) -> dict[str, object]:

@@ -138,6 +138,7 @@ class View:
     summary: tuple[SummaryItem, ...]
     groups: tuple[Group, ...]
     changes: ChangeSummary | None = None
+    funding: View | None = None  # the plan's budget targets beside the goals (issue 14)
 
     def meta(self) -> str:
         """``As of 2009-09-30 · rule set default 1.0``, in the view's language."""
@@ -280,6 +281,7 @@ def build_view(report: Report, lang: str = "en", plan: Plan | None = None) -> Vi
         summary=summary,
         groups=_Grouping(report, lang, plan, p).groups(rows),
         changes=changes,
+        funding=None if report.funding is None else build_view(report.funding, lang, plan),
     )
 
 

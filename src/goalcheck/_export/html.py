@@ -22,6 +22,7 @@ from html import escape
 from goalcheck._export._labels import change_text, fmt_number, fmt_percent, label
 from goalcheck._export._view import Group, Row, View
 from goalcheck._export.chart import render_chart, render_sparkline
+from goalcheck._export.funding import funding_html
 from goalcheck._export.table import goal_text, latest_text
 
 __all__ = ["render_html"]
@@ -361,7 +362,7 @@ def render_html(view: View) -> str:
         f'<header><h1>{escape(view.title)}</h1><p class="meta">{escape(view.meta())}</p>'
         f"{since}</header>\n"
         f"{_summary(view)}\n{_overview(view)}\n<main>\n"
-        f"<h2>{escape(label('details', lang))}</h2>\n{body}\n</main>\n"
+        f"<h2>{escape(label('details', lang))}</h2>\n{body}\n{funding_html(view)}\n</main>\n"
         f"<footer>{escape(view.footer())}</footer>\n"
         f"<script>{_SCRIPT}</script>\n</body>\n</html>\n"
     )

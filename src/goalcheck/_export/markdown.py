@@ -12,6 +12,7 @@ import re
 
 from goalcheck._export._labels import label
 from goalcheck._export._view import Group, Row, View
+from goalcheck._export.funding import funding_markdown
 from goalcheck._export.table import earlier_text, goal_text, latest_text
 
 __all__ = ["escape_markdown", "render_markdown"]
@@ -83,5 +84,6 @@ def render_markdown(view: View) -> str:
             out += ["", *_rows_table(group.rows, lang, compared)]
         for child in group.children:
             out += ["", _heading(child, 3), "", *_rows_table(child.rows, lang, compared)]
+    out += funding_markdown(view, _esc)
     out += ["", f"*{_esc(view.footer())}*", ""]
     return "\n".join(out)

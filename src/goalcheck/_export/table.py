@@ -19,6 +19,7 @@ import attrs
 
 from goalcheck._export._labels import CHANGE_MARKS, fmt_number, label
 from goalcheck._export._view import Group, Row, View
+from goalcheck._export.funding import funding_lines
 from goalcheck._text import visible
 
 __all__ = ["goal_text", "latest_text", "render_table"]
@@ -241,4 +242,5 @@ def render_table(view: View, *, color: bool = False, width: int = 80) -> str:
     out += table.groups(view.groups)
     out.append("")
     out += table.summary()
+    out += funding_lines(view, width)
     return "\n".join(out) + "\n"
