@@ -173,10 +173,24 @@ def _satisfaction(frame: pl.LazyFrame) -> pl.LazyFrame:
         .then(c("_done"))
         .otherwise(meets(c("value")))
     )
-    return frame.with_columns(
+    frame = frame.with_columns(
         satisfied=satisfied,
         projected_satisfied=pl.when(und).then(None).otherwise(meets(c("projected"))),
         forecast_satisfied=pl.when(und).then(None).otherwise(meets(c("forecast"))),
+    )
+    late_met = pl.when(und).then(None).otherwise(meets(c("late_forecast"))).fill_null(False)
+    return frame.with_columns(expected_late=late_met & ~c("forecast_satisfied").fill_null(False))
+
+
+def _late(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """The late forecast, the day first met, met late and overdue unreported."""
+    dl, met = c("_dl"), c("_met")
+    return frame.with_columns(
+        late_forecast=c("_lfc"),
+        late_forecast_date=as_date(c("_lfcd")),
+        met_on=as_date(met),
+        met_late=(c("overdue") & met.is_not_null() & (met > dl)).fill_null(False),
+        overdue_unreported=c("overdue") & (c("_n") == 0),
     )
 
 
@@ -213,5 +227,5 @@ def derive(frame: pl.LazyFrame, as_of: int, *, trend: bool, growth: bool) -> pl.
         frame = frame.with_columns(
             growth=NULL_F, growth_required=NULL_F, growth_ratio=NULL_F, anticipated_ratio=NULL_F
         )
-    frame = _plain(frame, as_of)
+    frame = _late(_plain(frame, as_of))
     return _satisfaction(frame)

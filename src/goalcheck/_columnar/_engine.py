@@ -23,7 +23,7 @@ from goalcheck._columnar._derive import derive
 from goalcheck._columnar._goal import goal_and_window
 from goalcheck._columnar._input import Frames, Where, unknown_targets
 from goalcheck._columnar._rules import compile_chain, conditions, match_count
-from goalcheck._columnar._scan import scan_actuals, scan_forecasts
+from goalcheck._columnar._scan import scan_actuals, scan_first_met, scan_forecasts
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
 from goalcheck.periods import Period
@@ -33,7 +33,17 @@ __all__ = ["Prepared", "evaluate", "fact_order", "facts_table", "prepare"]
 c = pl.col
 PROJECTION = frozenset({"projected", "projected_satisfied"})
 GROWTH = frozenset({"growth", "growth_required", "growth_ratio", "anticipated_ratio"})
-FORECAST = frozenset({"forecast", "forecast_date", "forecast_satisfied"})
+FORECAST = frozenset(
+    {
+        "forecast",
+        "forecast_date",
+        "forecast_satisfied",
+        "late_forecast",
+        "late_forecast_date",
+        "expected_late",
+    }
+)
+MET = frozenset({"met_on", "met_late"})
 KEEP = ("id", "title", "initiative", "area")
 
 
@@ -81,6 +91,12 @@ COMPUTED = frozenset(
         "growth_required",
         "growth_ratio",
         "anticipated_ratio",
+        "late_forecast",
+        "late_forecast_date",
+        "expected_late",
+        "met_on",
+        "met_late",
+        "overdue_unreported",
     ]
 )
 
@@ -191,11 +207,19 @@ def _scanned(
             .then(c("_b") * c("_sx").cast(pl.Float64) + c("_sxy"))
             .otherwise(c("_sxy")),
         )
+    if names & MET:
+        met = scan_first_met(prepared.measurements, params, as_of)
+        frame = frame.join(met.lazy(), on="_ti", how="left", maintain_order="left")
+    else:
+        frame = frame.with_columns(_met=pl.lit(None, dtype=pl.Int32))
     if names & FORECAST:
         fc = scan_forecasts(prepared.measurements, params, as_of)
         return frame.join(fc.lazy(), on="_ti", how="left", maintain_order="left")
     return frame.with_columns(
-        _fc=pl.lit(None, dtype=pl.Float64), _fcd=pl.lit(None, dtype=pl.Int32)
+        _fc=pl.lit(None, dtype=pl.Float64),
+        _fcd=pl.lit(None, dtype=pl.Int32),
+        _lfc=pl.lit(None, dtype=pl.Float64),
+        _lfcd=pl.lit(None, dtype=pl.Int32),
     )
 
 

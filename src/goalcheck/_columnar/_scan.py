@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import polars as pl
 
-__all__ = ["scan_actuals", "scan_forecasts"]
+from goalcheck._columnar._derive import meets
+
+__all__ = ["scan_actuals", "scan_first_met", "scan_forecasts"]
 
 c = pl.col
 _NO_DATE = -(10**9)  # a forecast without made_on sorts before every made_on
@@ -114,6 +116,18 @@ def _suffixes(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _window_actuals(
+    measurements: pl.DataFrame, params: pl.DataFrame, as_of: int
+) -> tuple[pl.DataFrame, bool]:
+    """The actuals counted (window, as_of), one row per (target, day), in (target, day) order."""
+    act = measurements.filter(~c("forecast") & (c("_day") <= as_of)).select("_ti", "_day", "_v")
+    act = _ordered(act)
+    if params["_lo"].null_count() < params.height:
+        lo = params["_lo"].gather(act["_ti"])
+        act = act.filter(lo.is_null() | (act["_day"] >= lo))
+    return _same_day_once(act, params)
+
+
 def scan_actuals(
     measurements: pl.DataFrame, params: pl.DataFrame, as_of: int, *, trend: bool
 ) -> pl.DataFrame:
@@ -123,12 +137,7 @@ def scan_actuals(
     plus it); ``_sy`` and ``_sxy`` are the per-row parts of the trend's sums (see
     :func:`_suffixes`), completed per target in the engine.
     """
-    act = measurements.filter(~c("forecast") & (c("_day") <= as_of)).select("_ti", "_day", "_v")
-    act = _ordered(act)
-    if params["_lo"].null_count() < params.height:
-        lo = params["_lo"].gather(act["_ti"])
-        act = act.filter(lo.is_null() | (act["_day"] >= lo))
-    act, merged = _same_day_once(act, params)
+    act, merged = _window_actuals(measurements, params, as_of)
     any_cumulative = bool(params["_sum"].any())
     aggs = [
         c("_cnt").sum().alias("_n") if merged else pl.len().cast(pl.Int64).alias("_n"),
@@ -158,14 +167,35 @@ def scan_actuals(
     return out
 
 
+def scan_first_met(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> pl.DataFrame:
+    """Per target index: ``_met``, the first counted day whose value met the goal in force.
+
+    The day's value is the one the scan holds that day (a cumulative metric's baseline plus
+    the day values so far, added one day at a time as the scalar ``first_met`` does); a
+    milestone is met on the first day an actual reached 1.
+    """
+    act, merged = _window_actuals(measurements, params, as_of)
+    act = _gathered(act, params, ["_code", "_t", "_hi", "_b", "_sum", "_mil"])
+    first = c("_ti").is_first_distinct()
+    step = pl.when(first & c("_sum")).then(c("_b") + c("_v")).otherwise(c("_v"))
+    running = step.cum_sum().over("_ti")
+    act = act.with_columns(_x=pl.when(c("_sum")).then(running).otherwise(c("_v")))
+    top = c("_vmax") if merged else c("_v")
+    hit = pl.when(c("_mil")).then(top >= 1.0).otherwise(meets(c("_x"))).fill_null(False)
+    return (
+        act.filter(hit).group_by("_ti", maintain_order=True).agg(c("_day").first().alias("_met"))
+    )
+
+
 def scan_forecasts(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> pl.DataFrame:
-    """Per target index: the chosen forecast ``_fc`` and the day it is due ``_fcd``."""
+    """Per target index: the chosen forecast ``_fc`` and the day it is due ``_fcd``, and the
+    one due after the deadline (``_lfc``, ``_lfcd``), chosen alike."""
     made = c("_made")
     fc = measurements.filter(
         c("forecast") & (c("_day") >= as_of) & (made.is_null() | (made <= as_of))
     ).select("_ti", "_day", "_v", made.fill_null(_NO_DATE).alias("_made"))
     fc = _gathered(fc, params, ["_dl", "_blo", "_bhi", "_d"])
-    fc = fc.filter(c("_dl").is_null() | (c("_day") <= c("_dl")))
+    late = c("_dl").is_not_null() & (c("_day") > c("_dl"))
     band = c("_blo").is_not_null() & c("_bhi").is_not_null() & (c("_d") == 0)
     worse = pl.when(c("_d") >= 0).then(-1.0).otherwise(1.0)
     rank = pl.when(band).then(_gap(c("_v"))).otherwise(c("_v") * worse)
@@ -173,5 +203,8 @@ def scan_forecasts(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int)
         "_ti", "_made", "_day", "_rank", "_v", descending=[False, False, False, False, True]
     )
     return fc.group_by("_ti", maintain_order=True).agg(
-        c("_v").last().alias("_fc"), c("_day").last().alias("_fcd")
+        c("_v").filter(~late).last().alias("_fc"),
+        c("_day").filter(~late).last().alias("_fcd"),
+        c("_v").filter(late).last().alias("_lfc"),
+        c("_day").filter(late).last().alias("_lfcd"),
     )
