@@ -201,6 +201,7 @@ _ACTIVITY = """ <iati-activity xml:lang="en" default-currency="EUR">
 """
 
 
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads VmHWM (Linux)")
 def test_a_large_file_streams(tmp_path: Path) -> None:
     """A 24 MB file is read in far less memory than its tree takes: one activity at a time."""
     path = tmp_path / "big.xml"
@@ -222,10 +223,13 @@ def test_a_large_file_streams(tmp_path: Path) -> None:
         ),
         ("whole tree", "xml.etree.ElementTree.parse(sys.argv[1])"),
     ):
+        # VmHWM: the peak of this process's own memory (ru_maxrss would include the memory
+        # of the pytest process it was forked from, on Linux)
         script = (
-            "import resource, sys, xml.etree.ElementTree, goalcheck\n"
+            "import sys, xml.etree.ElementTree, goalcheck\n"
             f"{read}\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "lines = open('/proc/self/status').read().splitlines()\n"
+            "print([int(x.split()[1]) for x in lines if x.startswith('VmHWM:')][0])\n"
         )
         done = subprocess.run(
             [sys.executable, "-c", script, str(path), str(n)],
@@ -238,6 +242,7 @@ def test_a_large_file_streams(tmp_path: Path) -> None:
     grown = peaks["load_iati"] - peaks["import"]
     tree = peaks["whole tree"] - peaks["import"]
     # streaming holds one activity's tree at a time: far below the file's size and its tree's
-    assert grown < size / 4, peaks
+    assert grown < size / 2, peaks
     assert tree > 2 * size, peaks  # the comparison means something: a whole tree is big
+    assert 10 * grown < tree, peaks
     assert peaks["load_iati"] < 300, peaks
