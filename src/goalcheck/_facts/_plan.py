@@ -89,14 +89,11 @@ if len(ORDER) != len(FACTS) or set(ORDER) != set(FACTS):  # pragma: no cover
 RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
     (_goal.Goal._fields, "resolve_goal(subject, as_of, period)"),
     (_window.Window._fields, "window_of(subject, goal, as_of)"),
-    (("agg",), "scan(goal, window, subject.measurements, TREND, FORECASTS, as_of)"),
-    (("value",), "agg.value"),
-    (("measured_on",), "agg.measured_on"),
-    (("n_actual",), "agg.n_actual"),
-    (("staleness_days",), "as_of_ordinal - agg.last_ordinal if agg.last_ordinal >= 0 else None"),
+    (_scan.Aggregate._fields, "scan(goal, window, subject.measurements, TREND, FORECASTS, as_of)"),
+    (("staleness_days",), "as_of_ordinal - last_ordinal if last_ordinal >= 0 else None"),
     (
         ("satisfied",),  # a milestone is met once a counted actual reached 1
-        "agg.done if milestone and value is not None"
+        "done if milestone and value is not None"
         " else meets(value, code, target, target_high, baseline)",
     ),
     (
@@ -109,18 +106,18 @@ RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (
         ("elapsed", "elapsed_now"),
-        "elapsed_shares(origin, deadline_ordinal, as_of_ordinal, agg.last_ordinal)",
+        "elapsed_shares(origin, deadline_ordinal, as_of_ordinal, last_ordinal)",
     ),
     (("pace",), "pace_of(progress, elapsed)"),
     (
         ("projected",),
-        "trend_at_deadline(agg.sn, agg.sx, agg.sxx, agg.sy, agg.sxy, deadline_ordinal,"
-        " as_of_ordinal)",
+        "trend_at_deadline(sn, sx, sxx, sy, sxy, deadline_ordinal, as_of_ordinal)",
     ),
     (("projected_satisfied",), "meets(projected, code, target, target_high, baseline)"),
-    (("forecast",), "agg.forecast"),
-    (("forecast_date",), "agg.forecast_date"),
-    (("forecast_satisfied",), "meets(forecast, code, target, target_high, baseline)"),
+    (
+        ("forecast_satisfied",),  # meets(None, ...) is None: skip the call
+        "None if forecast is None else meets(forecast, code, target, target_high, baseline)",
+    ),
     (("overdue",), "deadline_ordinal is not None and as_of_ordinal > deadline_ordinal"),
     (
         ("days_left",),
@@ -137,11 +134,10 @@ RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
         "sdg_facts(subject.limit, value, baseline, target, code, direction, satisfied,"
         " base_day(baseline_ordinal), measured_on, deadline, YEARS)",
     ),
-    (("late_forecast",), "agg.late_forecast"),
-    (("late_forecast_date",), "agg.late_forecast_date"),
     (
         ("expected_late",),  # only a forecast due after the deadline says the goal is met
-        "meets(late_forecast, code, target, target_high, baseline) is True"
+        "late_forecast is not None"
+        " and meets(late_forecast, code, target, target_high, baseline) is True"
         " and forecast_satisfied is not True",
     ),
     (("met_on",), "first_met(goal, window, subject.measurements)"),
@@ -183,6 +179,7 @@ def _inputs(expression: str) -> frozenset[str]:
 _RECORDS: dict[tuple[str, ...], str] = {
     _goal.Goal._fields: "goal",
     _window.Window._fields: "window",
+    _scan.Aggregate._fields: "agg",
 }
 
 _STEPS = tuple((names, expression, _inputs(expression)) for names, expression in RECIPES)

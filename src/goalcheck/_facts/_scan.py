@@ -13,6 +13,7 @@ does not depend on the order measurements were given in.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from goalcheck._facts._derive import current_value, meets
 from goalcheck._facts._goal import MILESTONE, Goal
@@ -25,10 +26,12 @@ _ACTUAL = MeasurementKind.ACTUAL
 _NO_BAND: tuple[float | None, float | None] = (None, None)
 _NO_SUMS = (0, 0, 0, 0.0, 0.0)
 #: A chosen forecast: its rank key (made on, due on, unfavourableness), value and due date.
-_Chosen = tuple[tuple[int, int, float], float, dt.date]
+_Chosen = tuple[tuple[int, int, float], float | None, dt.date | None]
+#: None chosen yet: every forecast's key (ordinals >= 0) outranks this one.
+_NOT_CHOSEN: _Chosen = ((-1, -1, 0.0), None, None)
 
 
-class Aggregate:
+class Aggregate(NamedTuple):
     """What :func:`scan` keeps of the measurements (everything the derivations need).
 
     ``n_actual`` counts the actuals (same-day ones included); ``current`` is the value on
@@ -40,63 +43,28 @@ class Aggregate:
     ``sxx`` are exact) and the baseline point included; all 0 unless the trend was asked for.
     ``forecast`` and ``forecast_date`` are the chosen forecast due by the deadline,
     ``late_forecast`` and ``late_forecast_date`` the one due after it; ``done`` says a
-    milestone's actual reached 1.
+    milestone's actual reached 1.  A tuple, so that the generated plan can unpack it into
+    locals (no attribute loads, no ``__init__`` on the hot path).
     """
 
-    __slots__ = (
-        "current",
-        "done",
-        "forecast",
-        "forecast_date",
-        "last_ordinal",
-        "late_forecast",
-        "late_forecast_date",
-        "measured_on",
-        "n_actual",
-        "sn",
-        "sx",
-        "sxx",
-        "sxy",
-        "sy",
-        "value",
-    )
+    value: float | None
+    n_actual: int
+    current: float
+    last_ordinal: int
+    measured_on: dt.date | None
+    sn: int
+    sx: int
+    sxx: int
+    sy: float
+    sxy: float
+    forecast: float | None
+    forecast_date: dt.date | None
+    late_forecast: float | None
+    late_forecast_date: dt.date | None
+    done: bool
 
-    def __init__(
-        self,
-        summed: bool,
-        n_actual: int,
-        current: float,
-        last_ordinal: int,
-        measured_on: dt.date | None,
-        sn: int,
-        sx: int,
-        sxx: int,
-        sy: float,
-        sxy: float,
-        chosen: _Chosen | None,
-        late: _Chosen | None,
-        done: bool,
-    ) -> None:
-        self.value = current_value(n_actual, current, summed)
-        self.n_actual = n_actual
-        self.current = current
-        self.last_ordinal = last_ordinal
-        self.measured_on = measured_on
-        self.sn = sn
-        self.sx = sx
-        self.sxx = sxx
-        self.sy = sy
-        self.sxy = sxy
-        # + 0.0: a negative zero is zero, so a tie between 0 and -0 does not depend on order
-        self.forecast = None if chosen is None else chosen[1] + 0.0
-        self.forecast_date = None if chosen is None else chosen[2]
-        self.late_forecast = None if late is None else late[1] + 0.0
-        self.late_forecast_date = None if late is None else late[2]
-        self.done = done
 
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"Aggregate({fields})"
+_new_aggregate = tuple.__new__  # see goalcheck._facts._goal._new_goal
 
 
 def band_gap(value: float, low: float | None, high: float | None) -> float:
@@ -111,21 +79,20 @@ def _rank(value: float, worse: float, low: float | None, high: float | None) -> 
     return band_gap(value, low, high) if low is not None else value * worse
 
 
-def _outranks(key: tuple[int, int, float], chosen: _Chosen | None) -> bool:
-    return chosen is None or key > chosen[0]
-
-
 def _pick_forecast(
     measurement: Measurement,
     as_of: dt.date,
     deadline: dt.date | None,
-    chosen: _Chosen | None,
-    late: _Chosen | None,
+    chosen: _Chosen,
+    late: _Chosen,
     worse: float,
     band: tuple[float | None, float | None],
-) -> tuple[_Chosen | None, _Chosen | None]:
+) -> tuple[_Chosen, _Chosen]:
     """*chosen* (due by the deadline) and *late* (due after it), with *measurement* in its slot
-    if it is a forecast that counts and outranks the one there."""
+    if it is a forecast that counts and outranks the one there (:data:`_NOT_CHOSEN` if none).
+
+    ``+ 0.0``: a negative zero is zero, so a tie between 0 and -0 does not depend on order.
+    """
     day = measurement.date
     made = measurement.made_on
     if day < as_of or (made is not None and made > as_of):
@@ -134,8 +101,8 @@ def _pick_forecast(
     made_ordinal = made.toordinal() if made is not None else 0
     key = (made_ordinal, day.toordinal(), _rank(value, worse, *band))
     if deadline is None or day <= deadline:
-        return ((key, value, day) if _outranks(key, chosen) else chosen), late
-    return chosen, ((key, value, day) if _outranks(key, late) else late)
+        return ((key, value + 0.0, day) if key > chosen[0] else chosen), late
+    return chosen, ((key, value + 0.0, day) if key > late[0] else late)
 
 
 def _same_day(
@@ -154,6 +121,27 @@ def _same_day(
     if _rank(value, worse, *band) > _rank(current, worse, *band):
         return value
     return None
+
+
+def _same_day_point(
+    current: float,
+    value: float,
+    summed: bool,
+    worse: float,
+    band: tuple[float | None, float | None],
+    trend: bool,
+    sy: float,
+    sxy: float,
+    x: int,
+) -> tuple[float, float, float]:
+    """The day's value and the trend's ``sy, sxy`` after a second actual on the same day
+    (:func:`_same_day`; the trend's point for the day moves with the value)."""
+    y = _same_day(current, value, summed, worse, band)
+    if y is None:
+        return current, sy, sxy
+    if trend:
+        return y, sy + (y - current), sxy + x * (y - current)
+    return y, sy, sxy
 
 
 def _ties(
@@ -192,13 +180,15 @@ def scan(
     code, direction, _, _, _, _, low, high, _, summed = goal
     _, deadline, baseline, _, first, _, baseline_ord, _, as_ord = window
     trend = trend and code != MILESTONE
-    worse, band = _ties(direction, low, high)  # ties between levels keep the less favourable
+    # ties between levels keep the less favourable (_ties, inlined: this is the hot path)
+    worse = -1.0 if direction >= 0 else 1.0
+    band = (low, high) if direction == 0 and low is not None and high is not None else _NO_BAND
     n = 0
     last_ord = -1
     last = None
     current = baseline if summed and baseline is not None else 0.0
     sn, sx, sxx, sy, sxy = _trend_start(baseline, baseline_ord, as_ord) if trend else _NO_SUMS
-    chosen = late = None
+    chosen = late = _NOT_CHOSEN
     for m in measurements:
         if m.kind is _ACTUAL:
             o = m.date.toordinal()
@@ -206,12 +196,9 @@ def scan(
                 continue
             n += 1
             if o == last_ord:  # a second actual on the same day (rare)
-                y = _same_day(current, m.value, summed, worse, band)
-                if y is not None:
-                    if trend:  # move the day's point
-                        sy += y - current
-                        sxy += (o - as_ord) * (y - current)
-                    current = y
+                current, sy, sxy = _same_day_point(
+                    current, m.value, summed, worse, band, trend, sy, sxy, o - as_ord
+                )
                 continue
             current = current + m.value if summed else m.value
             if trend:
@@ -226,9 +213,25 @@ def scan(
         elif forecasts:
             chosen, late = _pick_forecast(m, as_of, deadline, chosen, late, worse, band)
     done = n > 0 and code == MILESTONE and milestone_done(measurements, first, as_ord)
-    measured_on = None if last is None else last.date
-    return Aggregate(
-        summed, n, current, last_ord, measured_on, sn, sx, sxx, sy, sxy, chosen, late, done
+    return _new_aggregate(  # a tuple built directly: no keyword-aware __new__ on the hot path
+        Aggregate,
+        (
+            current_value(n, current, summed),
+            n,
+            current,
+            last_ord,
+            None if last is None else last.date,
+            sn,
+            sx,
+            sxx,
+            sy,
+            sxy,
+            chosen[1],
+            chosen[2],
+            late[1],
+            late[2],
+            done,
+        ),
     )
 
 
