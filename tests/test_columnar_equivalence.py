@@ -109,3 +109,28 @@ def test_every_fact_agrees(targets, as_of, period) -> None:
 
 def test_the_mirrored_facts_are_facts() -> None:
     assert FACTS.keys() >= COMPUTED
+
+
+@pytest.mark.parametrize("limit", [None, 0.0, 40.0, 60.0, 100.0, 200.0])
+@pytest.mark.parametrize("direction", ["increase", "decrease", "at_least", "at_most"])
+def test_open_sdg_facts_with_a_limit_agree(limit, direction) -> None:
+    """The generated targets have no natural limit: the limit coefficient's cases, by hand."""
+    from goalcheck.model import Measurement, Target
+
+    goal = None if direction in ("increase", "decrease") else 90.0
+    target = Target(
+        id="L",
+        direction=direction,
+        target=goal,
+        baseline=50.0,
+        baseline_date=dt.date(2015, 12, 31),
+        deadline=dt.date(2030, 12, 31),
+        limit=limit,
+        measurements=(Measurement(date=dt.date(2020, 12, 31), value=70.0),),
+    )
+    as_of = dt.date(2021, 6, 30)
+    names = ["limit", "limit_coefficient", "target_met", "progress_value", "score"]
+    table = facts_table(prepare(normalize(*tables_from_targets([target]))), as_of, names, None)
+    expected = compute_facts(target, as_of)
+    for name in names:
+        assert same(table[name][0], expected[name]), (name, table[name][0], expected[name])

@@ -20,6 +20,7 @@ import polars as pl
 from goalcheck._columnar._convert import unnest
 from goalcheck._columnar._engine import evaluate, fact_order, prepare
 from goalcheck._columnar._input import Frames, normalize, to_polars
+from goalcheck._rollup import apply_rollup, rollup_of
 from goalcheck.engine import resolve_as_of
 from goalcheck.periods import Period
 from goalcheck.report import Report
@@ -93,7 +94,8 @@ def report_for(
     ruleset.bind(**overrides)
     context = _Context(ruleset, overrides)
     index_of = {rule.id: i for i, rule in enumerate(ruleset.rules)}
-    names = fact_order(set(results.columns) & ruleset.fact_names)
+    method = rollup_of(ruleset)
+    names = fact_order(set(results.columns) & (ruleset.fact_names | method.facts))
     chosen = _selected(results, rows)
     info: dict[str, dict[str, Any]] = {}
     if targets is not None:
@@ -122,4 +124,4 @@ def report_for(
     day = resolve_as_of(as_of)
     plan_id, title = (plan.id, plan.title) if plan is not None else ("rows", "")
     rollup = make_rollup("plan", plan_id, title, [r.status for r in out], ruleset)
-    return Report(day, ruleset, tuple(out), (rollup,))
+    return Report(day, ruleset, tuple(out), apply_rollup(method, (rollup,), out))

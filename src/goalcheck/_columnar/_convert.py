@@ -28,6 +28,7 @@ TARGET_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "target_high": pl.Float64,
     "relative": pl.String,
     "baseline": pl.Float64,
+    "limit": pl.Float64,
     "baseline_date": pl.Date,
     "start": pl.Date,
     "deadline": pl.Date,

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import polars as pl
 
-from goalcheck._columnar._dates import as_date, with_years
+from goalcheck._columnar._dates import EPOCH, as_date, with_years
+from goalcheck._facts._sdg import EXPONENT, ZERO
 
 __all__ = ["derive", "finite", "meets"]
 
 c = pl.col
 NULL_F = pl.lit(None, dtype=pl.Float64)
+EPOCH_ORDINAL = EPOCH.toordinal()
 
 
 def finite(x: pl.Expr) -> pl.Expr:
@@ -215,7 +217,122 @@ def _plain(frame: pl.LazyFrame, as_of: int) -> pl.LazyFrame:
     ).pipe(with_years, "years_left", pl.lit(as_of), dl)
 
 
-def derive(frame: pl.LazyFrame, as_of: int, *, trend: bool, growth: bool) -> pl.LazyFrame:
+def _span(frame: pl.LazyFrame, out: str, a: pl.Expr, b: pl.Expr, whole: bool) -> pl.LazyFrame:
+    """Years from day *a* to day *b*: whole (the difference of the years) or calendar-exact."""
+    if whole:
+        years = as_date(b).dt.year().cast(pl.Int64) - as_date(a).dt.year().cast(pl.Int64)
+        return frame.with_columns(years.cast(pl.Float64).alias(out))
+    return with_years(frame, out, a, b)
+
+
+def _sdg_cagr(ratio: pl.Expr, years: pl.Expr) -> pl.Expr:
+    """(ratio) ** (1 / years) - 1; null for a negative ratio or overflow (``_sdg._cagr``)."""
+    return pl.when(ratio < 0).then(NULL_F).otherwise(finite(ratio ** (1.0 / years) - 1.0))
+
+
+def _limit_coefficient() -> pl.Expr:
+    b, lim = c("_b").abs(), c("limit").abs()
+    return (
+        pl.when(c("limit").is_null() | ~c("_code").is_in([3, 4]))
+        .then(pl.lit(1.0))
+        .when(c("_b").is_null())
+        .then(NULL_F)
+        .when(b >= 2 * lim)
+        .then(pl.lit(1.0))
+        .when(b <= lim)
+        .then(1 - (b / lim) ** EXPONENT)
+        .otherwise(1 - ((2 * lim - b) / lim) ** EXPONENT)
+    )
+
+
+def _target_met() -> pl.Expr:
+    v, t, code = c("value"), c("_t"), c("_code")
+    goal = pl.when(t == 0).then(pl.lit(ZERO)).otherwise(t)
+    return (
+        pl.when(v.is_null())
+        .then(None)
+        .when(code == 0)
+        .then(v >= goal)
+        .when(code == 1)
+        .then(v <= goal)
+        .when(code.is_in([3, 4]))
+        .then(pl.lit(False))
+        .otherwise(c("satisfied"))
+    )
+
+
+def _sdg(frame: pl.LazyFrame, whole: bool) -> pl.LazyFrame:
+    """``limit``, ``limit_coefficient``, ``target_met`` and ``progress_value`` (``_sdg``)."""
+    frame = frame.with_columns(
+        _since=pl.when(c("_bx") >= 1 - EPOCH_ORDINAL).then(c("_bx")),
+        _sb=pl.when(c("_b") == 0).then(pl.lit(ZERO)).otherwise(c("_b")),
+        _sign=pl.when(c("_b") < 0).then(-1).otherwise(1).cast(pl.Int64),
+    )
+    frame = _span(frame, "_sy_obs", c("_since"), c("_last"), whole)
+    frame = _span(frame, "_sy_req", c("_since"), c("_dl"), whole)
+    v, bb, code, t = c("value"), c("_sb"), c("_code"), c("_t")
+    frame = frame.with_columns(
+        _sobs=_sdg_cagr(v / bb, c("_sy_obs")),
+        _sreq=_sdg_cagr(pl.when(t == 0).then(pl.lit(ZERO)).otherwise(t) / bb, c("_sy_req")),
+    )
+    signed = (c("_sign") * c("_d")).cast(pl.Float64) * c("_sobs")
+    ok = v.is_not_null() & c("_b").is_not_null() & c("_since").is_not_null()
+    ok = ok & (c("_n") > 0) & code.is_in([0, 1, 3, 4])
+    ok = ok & ~(((bb < 0) & (v > 0)) | ((v < 0) & (bb > 0))) & (c("_sy_obs") >= 1)
+    ok = (ok & c("_sobs").is_not_null()).fill_null(False)
+    with_target = t.is_not_null() & c("_dl").is_not_null() & (c("_sy_req") > 0)
+    with_target = (with_target & c("_sreq").is_not_null() & (c("_sreq") != 0)).fill_null(False)
+    pv = (
+        pl.when(~ok)
+        .then(NULL_F)
+        .when(code.is_in([3, 4]))
+        .then(signed)
+        .when(with_target)
+        .then(finite(signed / c("_sreq").abs()))
+        .otherwise(NULL_F)
+    )
+    frame = frame.with_columns(
+        limit=c("limit"),
+        limit_coefficient=_limit_coefficient(),
+        target_met=_target_met(),
+        progress_value=pv,
+    )
+    return frame.with_columns(score=_score())
+
+
+def _score() -> pl.Expr:
+    """sdg-build's series score from -5 to 5 (``_sdg.series_score``)."""
+    pv, k = c("progress_value"), c("limit_coefficient")
+    with_target = pl.min_horizontal(7.1429 * pv - 4.2857, pl.lit(5.0))
+    below = pl.max_horizontal(4.1667 * pv - 2.5, pl.lit(-5.0))
+    return (
+        pl.when(c("target_met").fill_null(False))
+        .then(pl.lit(5.0))
+        .when(pv.is_null() | k.is_null())
+        .then(NULL_F)
+        .when(c("_code").is_in([0, 1]))
+        .then(pl.when(pv >= 0.6).then(with_target).otherwise(below))
+        .when(pv < 0)
+        .then(pl.max_horizontal(125 * pv - 2.5, pl.lit(-5.0)))
+        .when(k == 0)
+        .then(pl.lit(5.0))
+        .when(pv >= 0.015 * k)
+        .then(pl.min_horizontal(500 * pv / k - 5, pl.lit(5.0)))
+        .when(pv >= 0.005 * k)
+        .then(250 * pv / k - 1.25)
+        .otherwise(500 * pv / k - 2.5)
+    )
+
+
+def derive(
+    frame: pl.LazyFrame,
+    as_of: int,
+    *,
+    trend: bool,
+    growth: bool,
+    sdg: bool = False,
+    whole_years: bool = False,
+) -> pl.LazyFrame:
     """Every fact as a column (polars prunes the ones the final selection does not read)."""
     frame = _value(frame, as_of)
     frame = _effective_goal(frame)
@@ -227,5 +344,5 @@ def derive(frame: pl.LazyFrame, as_of: int, *, trend: bool, growth: bool) -> pl.
         frame = frame.with_columns(
             growth=NULL_F, growth_required=NULL_F, growth_ratio=NULL_F, anticipated_ratio=NULL_F
         )
-    frame = _late(_plain(frame, as_of))
-    return _satisfaction(frame)
+    frame = _satisfaction(_late(_plain(frame, as_of)))
+    return _sdg(frame, whole_years) if sdg else frame

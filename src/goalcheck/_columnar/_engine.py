@@ -24,6 +24,7 @@ from goalcheck._columnar._goal import goal_and_window
 from goalcheck._columnar._input import Frames, Where, unknown_targets
 from goalcheck._columnar._rules import compile_chain, conditions, match_count
 from goalcheck._columnar._scan import scan_actuals, scan_first_met, scan_forecasts
+from goalcheck._rollup import rollup_of
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
 from goalcheck.periods import Period
@@ -44,6 +45,7 @@ FORECAST = frozenset(
     }
 )
 MET = frozenset({"met_on", "met_late"})
+SDG = frozenset({"limit", "limit_coefficient", "target_met", "progress_value", "score"})
 KEEP = ("id", "title", "initiative", "area")
 
 
@@ -97,6 +99,11 @@ COMPUTED = frozenset(
         "met_on",
         "met_late",
         "overdue_unreported",
+        "limit",
+        "limit_coefficient",
+        "target_met",
+        "progress_value",
+        "score",
     ]
 )
 
@@ -224,14 +231,35 @@ def _scanned(
 
 
 def facts_lazy(
-    prepared: Prepared, as_of: dt.date, names: Collection[str], period: Period | None
+    prepared: Prepared,
+    as_of: dt.date,
+    names: Collection[str],
+    period: Period | None,
+    years: str | None = None,
 ) -> pl.LazyFrame:
-    """A lazy table: the kept target columns, ``_ti`` and the facts *names*."""
+    """A lazy table: the kept target columns, ``_ti`` and the facts *names*.
+
+    *years* is the rule set's option: ``"whole"`` counts the years of the Open SDG facts as
+    the difference of the years (the growth facts are refused then, not mirrored yet).
+    """
     wanted = frozenset(fact_order(names))
+    whole = years == "whole"
+    if whole and wanted & GROWTH:
+        raise EvaluationError(
+            "the columnar backend does not compute the growth facts with years = 'whole' "
+            "yet; use the scalar engine (goalcheck.evaluate) for this rule set"
+        )
     goal = goal_and_window(prepared.targets, prepared.checkpoints, as_of, period).collect()
     day = day_number(as_of)
     frame = _scanned(prepared, _params(goal), day, wanted)
-    return derive(frame, day, trend=bool(wanted & PROJECTION), growth=bool(wanted & GROWTH))
+    return derive(
+        frame,
+        day,
+        trend=bool(wanted & PROJECTION),
+        growth=bool(wanted & GROWTH),
+        sdg=bool(wanted & SDG),
+        whole_years=whole,
+    )
 
 
 def facts_table(
@@ -269,9 +297,9 @@ def evaluate(
 ) -> pl.DataFrame:
     """``id, status, rule`` and every fact the rule set uses, one row per target."""
     bound = ruleset.bind(**parameters)
-    order = fact_order(ruleset.fact_names)
+    order = fact_order(ruleset.fact_names | rollup_of(ruleset).facts)  # as the scalar engine
     conds = conditions(ruleset.trees, bound)
-    frame = facts_lazy(prepared, as_of, order, period)
+    frame = facts_lazy(prepared, as_of, order, period, getattr(ruleset, "years", None))
     unique = ruleset.hit_policy == "unique"
     extra = [compile_chain(conds).alias("_index")]
     if unique:

@@ -35,7 +35,7 @@ __all__ = [
     "unknown_targets",
 ]
 
-TARGET_NUMBERS = ("target", "target_high", "baseline")
+TARGET_NUMBERS = ("target", "target_high", "baseline", "limit")
 TARGET_DATES: dict[str, Literal["start", "end"]] = {
     "baseline_date": "end",
     "start": "start",
