@@ -97,7 +97,8 @@ LABELS: dict[str, tuple[str, str]] = {
 """Label key -> (English, Danish)."""
 
 FACT_MEANINGS_DA: dict[str, str] = {
-    "value": "seneste faktiske værdi på eller før datoen",
+    "value": "værdien på datoen: seneste faktiske værdi (level, og cumulative: den løbende "
+    "total som indberettet), eller udgangspunktet plus beløbene indtil nu (sum)",
     "measured_on": "dato for seneste faktiske værdi",
     "target": "målværdien der gælder nu (relative mål omregnet)",
     "target_high": "øvre grænse for et interval-mål",
@@ -123,11 +124,18 @@ FACT_MEANINGS_DA: dict[str, str] = {
     "staleness_days": "dage siden seneste faktiske måling",
     "undetermined": "målet mangler et tal, som planen ikke angiver",
     "milestone": "målet er en milepæl",
-    "cumulative": "målet er en løbende optælling (akkumulering 'cumulative')",
+    "cumulative": "målet tæller op inden for sin periode (akkumulering 'cumulative' eller 'sum')",
     "start": "start på den vurderede periode (1. januar for årlige mål)",
     "deadline": "fristen for den målværdi der gælder nu (31. december for årlige mål)",
     "forecast_date": "datoen prognosen gælder for",
     "years_left": "år fra datoen til fristen, kalendereksakt (negativ efter fristen)",
+    "late_forecast": "seneste prognose lavet på eller før datoen, der gælder efter fristen",
+    "late_forecast_date": "datoen den sene prognose gælder for",
+    "expected_late": "kun en prognose efter fristen siger at målet nås: forventes nået for sent",
+    "met_on": "første dag (i perioden, op til datoen) hvor værdien opfyldte målet",
+    "met_late": "målet blev først opfyldt efter fristen (falsk hvis til tiden eller aldrig)",
+    "overdue_unreported": "fristen er overskredet og ingen faktisk værdi er indberettet "
+    "(i perioden)",
     # funding facts (issue 14, goalcheck._funding)
     "budget_line": "målet er et budgetmål afledt af bevillingslinjer",
     "allocated": "bevillingsårets bevilling: budgetlinjerne plus overførslen fra året før",

@@ -76,14 +76,15 @@ class _Series:
 def _actuals(
     row: Row, as_of: dt.date, start: dt.date | None, baseline: float | None
 ) -> tuple[Point, ...]:
-    """The actuals to plot: as given for a level, running totals for a cumulative metric."""
+    """The actuals to plot: as given for a level or a cumulative metric (whose actuals are
+    running totals already), running totals of the amounts for a ``sum`` metric."""
     assert row.target is not None
     points = [
         (m.date, m.value)
         for m in row.target.measurements
         if m.kind is MeasurementKind.ACTUAL and m.date <= as_of
     ]
-    if row.target.accumulation.value != "cumulative":
+    if row.target.accumulation.value != "sum":
         return tuple(points)
     total = baseline or 0.0
     running: list[Point] = []
