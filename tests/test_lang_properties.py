@@ -257,7 +257,7 @@ def _rule_set(when: str) -> RuleSet:
         "1",
         "",
         [StatusInfo("s", "s", "s", 0)],
-        {"limit": 1.0},
+        {"cap": 1.0},
         "first",
         [Rule("r", when, "s")],
     )
@@ -266,7 +266,7 @@ def _rule_set(when: str) -> RuleSet:
 TOKENS = [
     *NUMBER_FACTS,
     *BOOL_FACTS,
-    "limit",
+    "cap",
     "(",
     ")",
     "[",

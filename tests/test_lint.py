@@ -25,7 +25,7 @@ label_en = "bad"
 label_da = "dårlig"
 severity = 1
 
-[parameters.limit]
+[parameters.cap]
 default = 0.9
 """
 
@@ -54,7 +54,7 @@ def test_every_shipped_rule_set_is_clean(info: object) -> None:
 
 
 def test_a_clean_rule_set_has_no_findings(tmp_path: Path) -> None:
-    path = write(tmp_path, rule("high", "pace >= limit") + rule("rest", "true", "bad"))
+    path = write(tmp_path, rule("high", "pace >= cap") + rule("rest", "true", "bad"))
     assert lint_rules(path) == []
 
 
@@ -83,7 +83,7 @@ def test_an_unsatisfiable_rule_is_found(tmp_path: Path) -> None:
 
 
 def test_a_planted_gap_is_found_with_an_uncovered_input(tmp_path: Path) -> None:
-    path = write(tmp_path, rule("up", "pace >= limit") + rule("down", "pace < 0.5", "bad"))
+    path = write(tmp_path, rule("up", "pace >= cap") + rule("down", "pace < 0.5", "bad"))
     [finding] = lint_rules(path)
     assert finding.kind == "gap"
     assert finding.example is not None
@@ -110,7 +110,7 @@ def test_a_planted_overlap_under_unique_is_found(tmp_path: Path) -> None:
 
 
 def test_load_problems_are_findings(tmp_path: Path) -> None:
-    path = write(tmp_path, rule("typo", "pase >= limit") + rule("rest", "true", "bad"))
+    path = write(tmp_path, rule("typo", "pase >= cap") + rule("rest", "true", "bad"))
     [finding] = lint_rules(path)
     assert finding.kind == "load"
     assert "did you mean 'pace'" in finding.message
@@ -119,15 +119,15 @@ def test_load_problems_are_findings(tmp_path: Path) -> None:
 
 
 def test_lint_is_deterministic(tmp_path: Path) -> None:
-    path = write(tmp_path, rule("up", "pace >= limit") + rule("down", "pace < 0.5", "bad"))
+    path = write(tmp_path, rule("up", "pace >= cap") + rule("down", "pace < 0.5", "bad"))
     assert lint_rules(path) == lint_rules(path)
 
 
 def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    clean = write(tmp_path, rule("high", "pace >= limit") + rule("rest", "true", "bad"))
+    clean = write(tmp_path, rule("high", "pace >= cap") + rule("rest", "true", "bad"))
     assert main(["lint", str(clean)]) == 0
     assert "no problems found" in capsys.readouterr().out
-    gap = write(tmp_path, rule("up", "pace >= limit"))
+    gap = write(tmp_path, rule("up", "pace >= cap"))
     assert main(["lint", str(gap)]) == 1
     out = capsys.readouterr().out
     assert "gap:" in out
@@ -141,8 +141,8 @@ def test_cli_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_a_closing_catch_all_is_not_reported_even_when_unreachable(tmp_path: Path) -> None:
     path = write(
         tmp_path,
-        rule("high", "pace >= limit")
-        + rule("low", "pace < limit", "bad")
+        rule("high", "pace >= cap")
+        + rule("low", "pace < cap", "bad")
         + rule("none", "pace is None", "bad")
         + rule("rest", "true", "bad"),
     )
@@ -208,11 +208,11 @@ def test_examples_use_round_numbers(path: str, example: dict[str, object]) -> No
 def test_an_unused_parameter_is_flagged(tmp_path: Path) -> None:
     path = write(tmp_path, rule("high", "pace >= 1") + rule("rest", "true", "bad"))
     (finding,) = lint_rules(path)
-    assert (finding.kind, finding.location) == ("unused-parameter", "parameters.limit")
+    assert (finding.kind, finding.location) == ("unused-parameter", "parameters.cap")
 
 
 def test_missing_danish_texts_are_flagged(tmp_path: Path) -> None:
-    path = write(tmp_path, rule("high", "pace >= limit") + rule("rest", "true", "bad"))
+    path = write(tmp_path, rule("high", "pace >= cap") + rule("rest", "true", "bad"))
     text = path.read_text(encoding="utf-8").replace('label_da = "god"', 'label_da = "good"')
     path.write_text(text.replace('reason_da = "rest"\n', ""), encoding="utf-8")
     found = {(f.kind, f.location) for f in lint_rules(path)}

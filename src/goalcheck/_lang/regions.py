@@ -218,15 +218,18 @@ def round_number(part: Interval) -> float:
 
 
 def _grid_point(lo: float, hi: float, hi_in: bool, start: float) -> float:
-    """The smallest point above *lo* on the coarsest grid 1, 0.5, 0.1, 0.05, ... below hi."""
+    """The smallest point above *lo* on the coarsest grid 1, 0.5, 0.1, 0.05, ... below hi.
+
+    *lo* is excluded (finite, at least 0). Past the finest grid, the float just above *lo*.
+    """
     step = start
     for _ in range(40):
         for grid in (step, step / 2):
             point = round((math.floor(lo / grid) + 1) * grid, 12)
-            if point < hi or (hi_in and point == hi):
+            if lo < point < hi or (hi_in and point == hi):
                 return point
         step /= 10
-    return lo if math.isfinite(lo) else hi
+    return min(math.nextafter(lo, math.inf), hi)
 
 
 # --------------------------------------------------------------------------- boxes
