@@ -142,8 +142,10 @@ RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
     ),
     (("met_on",), "first_met(goal, window, subject.measurements)"),
     (
-        ("met_late",),  # first met after the deadline (only possible once overdue)
-        "overdue and after(first_met(goal, window, subject.measurements), deadline)",
+        ("met_late",),  # first met after the deadline: only once overdue, and only if an
+        # actual counted after the deadline (else the first day met is not after it)
+        "overdue and last_ordinal > deadline_ordinal"
+        " and after(first_met(goal, window, subject.measurements), deadline)",
     ),
     (("overdue_unreported",), "overdue and n_actual == 0"),
     (FUNDING_FACTS, "funding_facts(subject, as_of)"),  # issue 14: budget targets
