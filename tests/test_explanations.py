@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -484,10 +485,13 @@ def test_a_direction_only_target_never_cites_a_missing_target() -> None:
 
 
 def test_a_forecast_outside_the_period_is_not_called_no_forecast() -> None:
-    """The demo's 1.2/2 at 2009-09-30: a forecast for 2010 exists; the text must not deny it."""
+    """The demo's 1.2/2 as first encoded (a yearly goal from 2009) at 2009-09-30: a forecast
+    for 2010 exists; the text must not deny it.  (The example now starts 1.2/2 in 2010, where
+    that forecast is in force, so the earlier encoding is rebuilt here.)"""
     plan = goalcheck.load_plan(goalcheck._resources.examples_dir() / "beskaeftigelsesaftale-2009")
     rs = load_rules("default")
-    (result,) = evaluate_iter([plan.target("1.2/2")], D(2009, 9, 30), rs, period=plan.period)
+    yearly_from_2009 = attrs.evolve(plan.target("1.2/2"), start=None, deadline=None)
+    (result,) = evaluate_iter([yearly_from_2009], D(2009, 9, 30), rs, period=plan.period)
     assert_consistent(result, rs)
     text = result.explain("en")
     assert "no forecast has been reported" not in text

@@ -312,8 +312,11 @@ def test_met_exactly_when_satisfied(target: Target, as_of: dt.date) -> None:
 
 
 def check_cumulative_met(target: Target, as_of: dt.date) -> None:
-    """A running count is the baseline (0 if none) plus the actuals since the baseline date
-    (or the start); with a floor or a band, it is met exactly when that sum meets it."""
+    """A ``sum`` metric's count is the baseline (0 if none) plus the amounts since the baseline
+    date (or the start); with a floor or a band, it is met exactly when that sum meets it.
+
+    (``cumulative`` actuals are running totals as reported, not amounts to add up: their
+    value is the latest actual, which the level properties cover.)"""
     b = target.baseline or 0.0
     if target.baseline_date is not None:
         counted = [m for m in target.actuals if target.baseline_date < m.date <= as_of]
@@ -339,7 +342,7 @@ def check_cumulative_met(target: Target, as_of: dt.date) -> None:
 
 
 @given(
-    busy_targets(accumulation="cumulative", recurrence=False, with_checkpoints=False).filter(
+    busy_targets(accumulation="sum", recurrence=False, with_checkpoints=False).filter(
         lambda t: t.direction in (Direction.AT_LEAST, Direction.BETWEEN)
     ),
     as_ofs,
@@ -943,14 +946,14 @@ def broken_facts(monkeypatch: pytest.MonkeyPatch) -> Callable[[Callable[..., dic
     """Install ``change(facts, target, as_of, at=...)`` over the engine's fact computation.
 
     ``at(day)`` recomputes the real facts at another date.  The engine asks
-    ``goalcheck.engine.fact_plan(names)`` for the plan whose ``compute`` it calls, so the
-    mutant is a plan with a changed ``compute``.
+    ``goalcheck.engine.fact_plan(names, years=...)`` for the plan whose ``compute`` it calls,
+    so the mutant is a plan with a changed ``compute``.
     """
     real_plan = goalcheck.engine.fact_plan
 
     def install(change: Callable[..., dict]) -> None:
-        def mutant_plan(names: Any) -> Any:
-            plan = real_plan(names)
+        def mutant_plan(names: Any, **options: Any) -> Any:
+            plan = real_plan(names, **options)
             real = plan.compute
 
             def mutant(target: Target, as_of: dt.date, *args: Any) -> dict:
@@ -1221,7 +1224,7 @@ def test_mutant_running_count_forgets_earlier_increments(broken_facts: Any) -> N
     broken_facts(latest_only)
     _fails(
         check_cumulative_met,
-        busy_targets(accumulation="cumulative", recurrence=False, with_checkpoints=False).filter(
+        busy_targets(accumulation="sum", recurrence=False, with_checkpoints=False).filter(
             lambda t: t.direction in (Direction.AT_LEAST, Direction.BETWEEN)
         ),
         as_ofs,
