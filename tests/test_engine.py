@@ -629,3 +629,35 @@ def test_met_late_says_late_and_an_inherited_start_after_the_deadline_is_refused
     plan = Plan(id="p", period="2013-01-01/2013-12-31", targets=[attrs.evolve(late, id="u")])
     with pytest.raises(PlanError, match=r"targets\[0\].deadline: the plan period's start 2013"):
         check_plan(plan)
+
+
+def test_a_recurring_goals_forecast_for_a_later_period_is_not_a_late_finish() -> None:
+    """'1.800 a year', judged in 2009, with a forecast of 1.800 for 2010: the forecast is
+    about 2010's count, so 2009's goal is not 'expected to be met only after its deadline'."""
+    from goalcheck.engine import evaluate
+    from goalcheck.model import Measurement, MeasurementKind, Plan, Target
+
+    def judged(recurrence: str | None) -> tuple[str, object]:
+        target = Target(
+            id="T",
+            direction="at_least",
+            target=1800,
+            accumulation="cumulative",
+            start="2009-01-01",
+            deadline=None if recurrence else "2009-12-31",
+            recurrence=recurrence,
+            measurements=(
+                Measurement(
+                    date="2010-12-31",
+                    value=1800,
+                    kind=MeasurementKind.FORECAST,
+                    made_on="2009-09-30",
+                ),
+            ),
+        )
+        plan = Plan(id="p", period="2009-2010", targets=(target,))
+        result = evaluate(plan, "2009-09-30")["T"]
+        return result.rule or "", result.facts.get("expected_late")
+
+    assert judged("yearly") == ("no-data", False)
+    assert judged(None) == ("expected-late", True)  # a one-off goal: late it is

@@ -182,8 +182,9 @@ FACTS: dict[str, FactInfo] = _facts(
     (
         "expected_late",
         "bool",
-        "only a forecast due after the deadline says the target will be met: expected late",
-        "late_forecast meets the target and forecast_satisfied is not true",
+        "only a forecast due after the deadline says the target will be met: expected late "
+        "(never for a recurring goal, whose later forecasts are about a later period)",
+        "not recurring, late_forecast meets the target and forecast_satisfied is not true",
     ),
     (
         "met_on",

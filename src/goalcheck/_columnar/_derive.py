@@ -180,7 +180,13 @@ def _satisfaction(frame: pl.LazyFrame) -> pl.LazyFrame:
         projected_satisfied=pl.when(und).then(None).otherwise(meets(c("projected"))),
         forecast_satisfied=pl.when(und).then(None).otherwise(meets(c("forecast"))),
     )
-    late_met = pl.when(und).then(None).otherwise(meets(c("late_forecast"))).fill_null(False)
+    # a recurring goal's later forecasts are about a later period, never this one late
+    late_met = (
+        pl.when(und | c("_months").is_not_null())
+        .then(None)
+        .otherwise(meets(c("late_forecast")))
+        .fill_null(False)
+    )
     return frame.with_columns(expected_late=late_met & ~c("forecast_satisfied").fill_null(False))
 
 

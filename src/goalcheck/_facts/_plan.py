@@ -135,8 +135,9 @@ RECIPES: tuple[tuple[tuple[str, ...], str], ...] = (
         " base_day(baseline_ordinal), measured_on, deadline, YEARS)",
     ),
     (
-        ("expected_late",),  # only a forecast due after the deadline says the goal is met
-        "late_forecast is not None"
+        ("expected_late",),  # only a forecast due after the deadline says the goal is met;
+        # not for a recurring goal, whose later forecasts are about a later period's count
+        "late_forecast is not None and subject.recurrence is None"
         " and meets(late_forecast, code, target, target_high, baseline) is True"
         " and forecast_satisfied is not True",
     ),
