@@ -9,11 +9,14 @@ import pytest
 from goalcheck import _resources
 
 
-def test_checkout_falls_back_to_top_level_rules() -> None:
+def test_the_shipped_rules_are_found_where_this_goalcheck_runs_from() -> None:
+    # from a wheel the packaged copy wins; from a checkout, the top-level rules/ folder
     here = Path(_resources.__file__).resolve().parent
     if (here / "_rules").is_dir():
-        pytest.skip("running from an installed wheel")
-    assert _resources.shipped_rules_dir() == here.parent.parent / "rules"
+        assert _resources.shipped_rules_dir() == here / "_rules"
+    else:
+        assert _resources.shipped_rules_dir() == here.parent.parent / "rules"
+    assert (_resources.shipped_rules_dir() / "default.toml").is_file()
 
 
 def test_packaged_rules_win(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -282,7 +282,7 @@ def _sample(strategy: Any, n: int = 200) -> list[Any]:
 
 
 def test_default_targets_have_data_as_a_rule() -> None:
-    sample = _sample(gst.targets(), 100)
+    sample = _sample(gst.targets(), 400)
     with_actuals = sum(bool(t.actuals) for t in sample)
     assert with_actuals >= 0.8 * len(sample)
     assert with_actuals < len(sample)  # ... and still sometimes none
