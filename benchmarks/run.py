@@ -1241,7 +1241,6 @@ def main(argv: list[str] | None = None) -> int:
     # (g) 10^7 targets streamed from parquet, (h) Dask LocalCluster equals single process
     per_second_1e7 = memory_1e7 = dask_ok = None
     if not skip_1m and not args.skip_1e7:
-
         if "parquet" in background:
             background["parquet"].wait()
         per_second_1e7, memory_1e7, count = columnar_1e7(args.huge, m, args.tmp)
