@@ -549,6 +549,16 @@ _FUNDING = st.builds(
 )
 
 
+def _fits(target: Target, period: Period) -> Target:
+    """*target* without an own date that would lie past the plan period's other end (a start
+    after the deadline it inherits, or a deadline before the start): a load error."""
+    if target.deadline is None and target.start is not None and target.start > period.end:
+        return attrs.evolve(target, start=None)
+    if target.start is None and target.deadline is not None and period.start > target.deadline:
+        return attrs.evolve(target, deadline=None)
+    return target
+
+
 @st.composite
 def _plans(draw: st.DrawFn) -> Plan:
     """A valid plan holding a target of every direction, spread over plan and initiatives."""
@@ -592,11 +602,17 @@ def _plans(draw: st.DrawFn) -> Plan:
             )
         )
     period_start, period_end = sorted(draw(st.lists(_DATES, min_size=2, max_size=2)))
+    period = draw(st.none() | st.just(Period(period_start, period_end)))
+    if period is not None:  # a target judged by one own date and one of the plan's
+        targets = [_fits(t, period) for t in targets]
+        initiatives = [
+            attrs.evolve(i, targets=[_fits(t, period) for t in i.targets]) for i in initiatives
+        ]
     return Plan(
         id=draw(_IDS),
         title=draw(_TEXT),
         owner=draw(st.none() | _TEXT),
-        period=draw(st.none() | st.just(Period(period_start, period_end))),
+        period=period,
         date=draw(st.none() | _DATES),
         source=draw(st.none() | _TEXT),
         description=draw(_TEXT),
@@ -607,6 +623,9 @@ def _plans(draw: st.DrawFn) -> Plan:
     )
 
 
+# a cumulative target's drawn actuals may fall: the loader warns (they look like per-period
+# amounts), which is advice about the plan, not a difference the round trip makes
+@pytest.mark.filterwarnings("ignore::goalcheck._facts._checks.DecreasingTotalWarning")
 @given(_plans())
 def test_load_dump_load_gives_an_equal_plan(plan: Plan) -> None:
     assert goalcheck.model.validate_plan(plan) == []
