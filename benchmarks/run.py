@@ -451,6 +451,18 @@ def peer_business_rules() -> Callable[[dict[str, Any]], int] | None:
             return bool(self.f["undetermined"])
 
         @boolean_rule_variable
+        def expected_late(self) -> bool:
+            return self.f["expected_late"] is True
+
+        @boolean_rule_variable
+        def overdue_unreported(self) -> bool:
+            return self.f["overdue_unreported"] is True
+
+        @boolean_rule_variable
+        def met_late(self) -> bool:
+            return self.f["met_late"] is True
+
+        @boolean_rule_variable
         def no_data(self) -> bool:
             return self.f["value"] is None and self.f["forecast"] is None
 
@@ -522,15 +534,16 @@ def peer_business_rules() -> Callable[[dict[str, Any]], int] | None:
     def no(name: str) -> dict[str, Any]:
         return {"name": name, "operator": "is_false", "value": True}
 
-    not_rising_ceiling = {
-        "any": [
-            no("cumulative"),
-            {"name": "direction", "operator": "greater_than_or_equal_to", "value": 0},
-        ]
-    }
-    conditions = [
+    rising = {"name": "direction", "operator": "greater_than_or_equal_to", "value": 0}
+    not_rising_ceiling = {"any": [no("cumulative"), rising]}
+    # not (cumulative and direction < 0 and not overdue)
+    not_open_ceiling = {"any": [no("cumulative"), rising, yes("overdue")]}
+    conditions = [  # PY_RULES, one for one
         {"all": [yes("undetermined")]},
+        {"all": [yes("expected_late"), no("satisfied")]},
+        {"all": [yes("milestone"), yes("overdue_unreported")]},
         {"all": [yes("no_data")]},
+        {"all": [yes("satisfied"), yes("met_late"), not_open_ceiling]},
         {"all": [yes("milestone"), yes("satisfied")]},
         {
             "all": [
@@ -539,19 +552,7 @@ def peer_business_rules() -> Callable[[dict[str, Any]], int] | None:
                 {"any": [no("cumulative"), yes("overdue")]},
             ]
         },
-        {
-            "all": [
-                yes("satisfied"),
-                no("target_missing"),
-                {
-                    "any": [
-                        no("cumulative"),
-                        {"name": "direction", "operator": "greater_than_or_equal_to", "value": 0},
-                        yes("overdue"),
-                    ]
-                },
-            ]
-        },
+        {"all": [yes("satisfied"), no("target_missing"), not_open_ceiling]},
         {"all": [yes("overdue")]},
         {"all": [yes("forecast_missed")]},
         {"all": [yes("stale")]},
@@ -791,169 +792,190 @@ def targets_from_frames(targets: Any, measurements: Any) -> Iterator[Target]:
         )
 
 
+def _polars_targets(targets: Any, as_of: dt.date) -> Any:
+    """One row per target: direction code, sign, window start, deadline, and the goal as a
+    closed band ``[lo, up]`` (``meets(x)`` is ``lo <= x <= up`` for every direction: a strict
+    ``x > baseline`` is ``x >= nextafter(baseline, inf)``); null bounds when undetermined."""
+    import numpy as np
+    import polars as pl
+
+    c = pl.col
+    code = c("direction").replace_strict(
+        dict(zip(DIRECTION_NAMES, range(6), strict=True)), return_dtype=pl.Int8
+    )
+    t = targets.select(
+        code.alias("code"),
+        (c("accumulation") == "cumulative").alias("cum"),
+        c("start").cast(pl.Int32).alias("s"),
+        c("deadline").cast(pl.Int32).alias("dl"),
+        c("baseline").alias("b"),
+        c("target"),
+        c("target_high").alias("hi"),
+    )
+    k = t["code"].to_numpy()
+    b = t["b"].to_numpy()
+    tt = t["target"].to_numpy(allow_copy=True)  # NaN where undetermined or none
+    hi = t["hi"].to_numpy(allow_copy=True)
+    inf = np.full(len(k), np.inf)
+    lo = np.select(
+        [k == 0, k == 1, k == 2, k == 3, k == 4], [tt, -inf, tt, np.nextafter(b, inf), -inf], 1.0
+    )
+    up = np.select([k == 1, k == 2, k == 4], [tt, hi, np.nextafter(b, -inf)], inf)
+    return t.with_columns(
+        pl.Series("lo", lo).fill_nan(None),
+        pl.Series("up", up).fill_nan(None),
+        d=pl.when(c("code").is_in([1, 4])).then(-1).when(c("code") == 2).then(0).otherwise(1),
+        # the first day an actual counts: a running total from the start, a level always
+        first=pl.when(c("cum")).then(c("s")).otherwise(-(2**31)),
+    )
+
+
+def _polars_aggregate(t: Any, measurements: Any, a: int) -> Any:
+    """One group_by pass over the measurements (grouped by target, in target order, so the
+    target index is a run number and per-target columns are gathered, not joined)."""
+    import polars as pl
+
+    c = pl.col
+    ti = measurements["target_id"].rle_id()
+    day = measurements["date"].cast(pl.Int32)
+    m = pl.DataFrame(
+        {
+            "ti": ti,
+            "day": day,
+            "v": measurements["value"],
+            "fc": measurements["kind"] == "forecast",
+            "first": t["first"].gather(ti),
+            "dl": t["dl"].gather(ti),
+            "lo": t["lo"].gather(ti),
+            "up": t["up"].gather(ti),
+        }
+    )
+    act = ~c("fc") & (c("day") <= a) & (c("day") >= c("first"))
+    x = pl.when(act).then((c("day") - a).cast(pl.Int64))
+    y = pl.when(act).then(c("v"))
+    due = c("fc") & (c("day") >= a)
+    out = m.group_by("ti", maintain_order=True).agg(
+        n=act.sum(),
+        last=c("day").filter(act).last(),
+        value=c("v").filter(act).last(),
+        done=(act & (c("v") >= 1.0)).any(),
+        met_by_deadline=(act & (c("day") <= c("dl")) & c("v").is_between(c("lo"), c("up"))).any(),
+        sx=x.sum(),
+        sxx=(x * x).sum(),
+        sy=y.sum(),
+        sxy=(x * y).sum(),
+        forecast=c("v").filter(due & (c("day") <= c("dl"))).last(),
+        late=c("v").filter(due & (c("day") > c("dl"))).last(),
+    )
+    if out.height != t.height:  # every target has measurements in this data
+        raise AssertionError("a target without measurements")
+    return pl.concat([t, out.drop("ti")], how="horizontal")
+
+
+def _polars_facts(f: Any, a: int) -> Any:
+    """The derived facts of the default rules, one expression each, per target."""
+    import polars as pl
+
+    c = pl.col
+    b, v, lo, up = c("b"), c("value"), c("lo"), c("up")
+    mile = c("code") == 5
+
+    def meets(x: Any) -> Any:
+        return x.is_between(lo, up)
+
+    # the band edge nearer the baseline, and its sign (None: no way to go)
+    edge = (
+        pl.when(c("code") <= 1)
+        .then(c("target"))
+        .when((c("code") == 2) & (b < c("target")))
+        .then(c("target"))
+        .when((c("code") == 2) & (b > c("hi")))
+        .then(c("hi"))
+    )
+    sign = pl.when(c("code") != 2).then(c("d")).when(b > c("hi")).then(-1).otherwise(1)
+    f = f.with_columns(edge=edge, sign=sign).with_columns(
+        edge=pl.when((c("edge") - b) * c("sign") > 0).then(c("edge"))
+    )
+    overshot = (c("code") == 2) & (
+        ((c("sign") > 0) & (v > c("hi"))) | ((c("sign") < 0) & (v < c("target")))
+    )
+    progress = pl.when(~overshot).then((v - b) / (c("edge") - b))
+    origin = c("s") - 1
+    elapsed = (c("last") - origin) / (c("dl") - origin)
+    sn = (c("n") + 1).cast(pl.Float64)  # the baseline point at the origin, then the actuals
+    x0 = (origin - a).cast(pl.Int64)
+    sx = (c("sx").fill_null(0) + x0).cast(pl.Float64)
+    sxx = (c("sxx").fill_null(0) + x0 * x0).cast(pl.Float64)
+    sy = c("sy").fill_null(0.0) + b
+    sxy = c("sxy").fill_null(0.0) + x0 * b
+    denominator = sn * sxx - sx * sx
+    slope = (sn * sxy - sx * sy) / denominator
+    projected = pl.when((c("n") >= 1) & ~mile & (denominator > 0)).then(
+        (sy - slope * sx) / sn + slope * (c("dl") - a)
+    )
+    satisfied = pl.when(mile & (c("n") > 0)).then(c("done")).otherwise(meets(v))
+    return f.with_columns(
+        satisfied=satisfied,
+        overdue=pl.lit(a) > c("dl"),
+        fs=meets(c("forecast")),
+        late_ok=meets(c("late")),
+        pace=pl.when(elapsed > 0).then(progress / elapsed),
+        ps=meets(projected),
+        stale=a - c("last"),
+    )
+
+
 def handwritten_polars(targets: Any, measurements: Any, as_of: dt.date) -> Any:
     """rules/default.toml and the facts it needs, written by hand in polars for this data.
 
     Knows what :func:`make_frames` guarantees: start, deadline and baseline given, no
-    checkpoints, relative targets or recurrence, one actual per day, measurements grouped
-    by target in target order (so the target index is a run number, not a join).  The rule
-    index of every target; -1 never occurs.
+    checkpoints, relative targets, recurrence or forecast dates of issue, one actual per
+    day, measurements grouped by target in target order (so the target index is a run
+    number, not a join).  The rule index of every target (as in :data:`PY_RULES`).
     """
     import polars as pl
 
     c = pl.col
     a = (as_of - dt.date(1970, 1, 1)).days
-    code = c("direction").replace_strict(
-        dict(zip(DIRECTION_NAMES, range(6), strict=True)), return_dtype=pl.Int8
-    )
-    t = (
-        targets.with_row_index("ti")
-        .with_columns(
-            code=code,
-            cum=c("accumulation") == "cumulative",
-            s=c("start").cast(pl.Int32),
-            dl=c("deadline").cast(pl.Int32),
-        )
-        .with_columns(
-            d=pl.when(c("code").is_in([1, 4])).then(-1).when(c("code") == 2).then(0).otherwise(1),
-            t=pl.when(c("code") == 5).then(1.0).otherwise(c("target")),
-        )
-    )
-    m = measurements.select(
-        c("target_id").rle_id().cast(pl.UInt32).alias("ti"),
-        c("date").cast(pl.Int32).alias("day"),
-        c("value").alias("v"),
-        (c("kind") == "forecast").alias("fc"),
-    )
-    info = t.select("ti", "cum", "s", "baseline", "dl")
-    act = (
-        m.lazy()
-        .filter(~c("fc") & (c("day") <= a))
-        .join(info.lazy(), on="ti", how="left", maintain_order="left")
-        .filter(~c("cum") | (c("day") >= c("s")))
-        .with_columns(
-            y=pl.when(c("cum"))
-            .then(c("baseline") + c("v").cum_sum().over("ti"))
-            .otherwise(c("v")),
-            x=(c("day") - a).cast(pl.Int64),
-        )
-        .group_by("ti", maintain_order=True)
-        .agg(
-            n=pl.len(),
-            last=c("day").last(),
-            value=c("y").last(),
-            done=c("v").max() >= 1,
-            sx=c("x").sum(),
-            sxx=(c("x") * c("x")).sum(),
-            sy=c("y").sum(),
-            sxy=(c("x") * c("y")).sum(),
-        )
-    )
-    fc = (
-        m.lazy()
-        .filter(c("fc") & (c("day") >= a))
-        .join(info.lazy(), on="ti", how="left")
-        .filter(c("day") <= c("dl"))
-        .group_by("ti")
-        .agg(forecast=c("v").sort_by("day").last())
-    )
-    f = (
-        t.lazy()
-        .join(act, on="ti", how="left", maintain_order="left")
-        .join(fc, on="ti", how="left", maintain_order="left")
-    )
-    f = f.with_columns(n=c("n").fill_null(0), origin=c("s") - 1, b=c("baseline"))
-    tt, hi, b, v = c("t"), c("target_high"), c("b"), c("value")
-
-    def meets(x: Any) -> Any:
-        return (
-            pl.when(c("code") == 0)
-            .then(x >= tt)
-            .when(c("code") == 1)
-            .then(x <= tt)
-            .when(c("code") == 2)
-            .then((x >= tt) & (x <= hi))
-            .when(c("code") == 3)
-            .then(x > b)
-            .when(c("code") == 4)
-            .then(x < b)
-            .otherwise(x >= 1)
-        )
-
-    te = (
-        pl.when(c("code") == 5)
-        .then(None)
-        .when(c("code") == 2)
-        .then(pl.when(b < tt).then(tt).when(b > hi).then(hi))
-        .when(c("code") <= 1)
-        .then(tt)
-    )
-    de = (
-        pl.when((c("code") == 2) & (b < tt))
-        .then(1)
-        .when((c("code") == 2) & (b > hi))
-        .then(-1)
-        .otherwise(c("d"))
-    )
-    f = f.with_columns(te=te, de=de).with_columns(
-        te=pl.when((c("te") - b) * c("de") > 0).then(c("te"))
-    )
-    overshot = (c("code") == 2) & (((c("de") > 0) & (v > hi)) | ((c("de") < 0) & (v < tt)))
-    progress = pl.when(~overshot).then((v - b) / (c("te") - b))
-    elapsed = (c("last") - c("origin")).cast(pl.Float64) / (c("dl") - c("origin")).cast(pl.Float64)
-    sn = (c("n") + 1).cast(pl.Float64)
-    sx = (c("sx") + (c("origin") - a)).cast(pl.Float64)
-    x0 = (c("origin") - a).cast(pl.Float64)
-    sxx = (c("sxx") + (c("origin") - a) * (c("origin") - a)).cast(pl.Float64)
-    sy = c("sy") + b
-    sxy = c("sxy") + x0 * b
-    slope = (sn * sxy - sx * sy) / (sn * sxx - sx * sx)
-    projected = pl.when((c("n") >= 1) & (c("code") != 5)).then(
-        (sy - slope * sx) / sn + slope * (c("dl") - a)
-    )
-    f = f.with_columns(
-        satisfied=pl.when(c("n") == 0)
-        .then(None)
-        .when(c("code") == 5)
-        .then(c("done"))
-        .otherwise(meets(v)),
-        overdue=a > c("dl"),
-        fs=meets(c("forecast")),
-        pace=progress / elapsed,
-        ps=meets(projected),
-        stale=a - c("last"),
-    )
-    und = tt.is_null() & (c("code") <= 2)
-    sat, cum, od = c("satisfied"), c("cum"), c("overdue")
+    t = _polars_targets(targets, as_of)
+    f = _polars_facts(_polars_aggregate(t, measurements, a), a)
+    sat, cum, od, fs, mile = c("satisfied"), c("cum"), c("overdue"), c("fs"), c("code") == 5
+    no_target = c("target").is_null()
+    rising_ceiling = cum & (c("d") < 0)
     rule = (
-        pl.when(und)
+        pl.when(no_target & (c("code") <= 2))
         .then(0)
-        .when(v.is_null() & c("forecast").is_null())
+        .when(c("late_ok") & fs.ne_missing(True) & sat.ne_missing(True))
         .then(1)
-        .when((c("code") == 5) & sat)
+        .when(mile & od & (c("n") == 0))
         .then(2)
-        .when(sat & tt.is_null() & ~(cum & ~od))
+        .when(c("value").is_null() & c("forecast").is_null())
         .then(3)
-        .when(sat & tt.is_not_null() & ~(cum & (c("d") < 0) & ~od))
+        .when(sat & od & ~c("met_by_deadline"))
         .then(4)
-        .when(od)
+        .when(mile & sat)
         .then(5)
-        .when(~c("fs"))
+        .when(sat & no_target & ~(cum & ~od))
         .then(6)
-        .when((c("stale") > MAX_STALENESS_DAYS) & c("forecast").is_null())
+        .when(sat & ~no_target & ~(rising_ceiling & ~od))
         .then(7)
-        .when((c("pace") >= PACE_TOLERANCE) & ~(cum & (c("d") < 0)))
+        .when(od)
         .then(8)
-        .when(c("ps"))
+        .when(~fs)
         .then(9)
-        .when(c("fs"))
+        .when((c("stale") > MAX_STALENESS_DAYS) & c("forecast").is_null())
         .then(10)
-        .when(c("code") == 5)
+        .when((c("pace") >= PACE_TOLERANCE) & ~rising_ceiling)
         .then(11)
-        .otherwise(12)
+        .when(c("ps"))
+        .then(12)
+        .when(fs)
+        .then(13)
+        .when(mile)
+        .then(14)
+        .otherwise(15)
     )
-    # (selecting the rule alone let polars 2.1 return the rows out of order: keep ti, sort)
-    return f.select("ti", rule.alias("rule")).collect().sort("ti")["rule"]
+    return f.select(rule.alias("rule"))["rule"]
 
 
 def columnar_rules(targets: Any, measurements: Any, rules: Any) -> Any:
@@ -995,11 +1017,22 @@ print(n, elapsed, kb / 1024)
 """
 
 
-def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> None:
-    """*n* targets in the nested layout (one row per target, measurements as a list)."""
-    import pyarrow.parquet as pq
+def nested_frame(targets: Any, measurements: Any) -> Any:
+    """The nested layout of :func:`goalcheck.frame.evaluate_batch`: one row per target, its
+    measurements as a list of ``{date, value, kind}`` structs.  The measurements are grouped
+    by target in target order (:func:`make_frames`), so the lists line up with the targets."""
+    import polars as pl
 
-    from goalcheck._columnar._convert import nest
+    lists = measurements.group_by("target_id", maintain_order=True).agg(
+        measurements=pl.struct("date", "value", "kind")
+    )
+    return targets.with_columns(lists["measurements"])
+
+
+def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> None:
+    """*n* targets in the nested layout, written *chunk* targets at a time (each chunk its own
+    seed and id prefix), in row groups of 250,000 targets: memory stays that of one chunk."""
+    import pyarrow.parquet as pq
 
     writer = None
     try:
@@ -1007,11 +1040,11 @@ def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> N
             t, ms = make_frames(min(chunk, n - lo), m, seed=20091 + k)
             prefix = f"p{k}-"
             t = t.with_columns(id=prefix + t["id"])
-            ms = ms.with_columns(target_id=prefix + ms["target_id"])
-            table = nest(t, ms).to_arrow()
+            table = nested_frame(t, ms).to_arrow()
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema)
             writer.write_table(table, row_group_size=250_000)
+            del t, ms, table
     finally:
         if writer is not None:
             writer.close()
