@@ -23,7 +23,12 @@ from goalcheck._columnar._derive import derive
 from goalcheck._columnar._goal import goal_and_window
 from goalcheck._columnar._input import Frames, Where, unknown_targets
 from goalcheck._columnar._rules import compile_chain, conditions, match_count
-from goalcheck._columnar._scan import scan_actuals, scan_first_met, scan_forecasts
+from goalcheck._columnar._scan import (
+    scan_actuals,
+    scan_first_met,
+    scan_forecasts,
+    window_actuals,
+)
 from goalcheck._rollup import rollup_of
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
@@ -184,19 +189,32 @@ def prepare(frames: Frames) -> Prepared:
 
 
 def _params(goal: pl.DataFrame) -> pl.DataFrame:
+    """The per-target columns, in one chunk each (the scans gather from them row by row)."""
     band = (c("_d") == 0) & c("_t").is_not_null() & c("_hi").is_not_null()
     return goal.with_columns(
         _blo=pl.when(band).then(c("_t")),
         _bhi=pl.when(band).then(c("_hi")),
-    )
+    ).rechunk()
 
 
 def _scanned(
     prepared: Prepared, params: pl.DataFrame, as_of: int, names: frozenset[str]
 ) -> pl.LazyFrame:
+    """*params* with the scans' columns beside them (every scan gives one row per target)."""
     trend = bool(names & PROJECTION)
-    act = scan_actuals(prepared.measurements, params, as_of, trend=trend)
-    frame = params.lazy().join(act.lazy(), on="_ti", how="left", maintain_order="left")
+    act = window_actuals(prepared.measurements, params, as_of)
+    parts = [params, scan_actuals(act, params, as_of, trend=trend)]
+    if names & MET:  # met_late alone needs only the overdue targets' first met day
+        only = None if "met_on" in names else params["_dl"] < as_of
+        parts.append(scan_first_met(act, params, only).to_frame())
+    if names & FORECAST:
+        parts.append(scan_forecasts(prepared.measurements, params, as_of))
+    frame = pl.concat(parts, how="horizontal").lazy()
+    return _completed(frame, names, trend)
+
+
+def _completed(frame: pl.LazyFrame, names: frozenset[str], trend: bool) -> pl.LazyFrame:
+    """The scans' columns filled where a target had no rows, and those left out added."""
     fills: dict[str, Any] = {"_n": 0, "_points": 0, "_done": False}
     if trend:
         fills.update(_sx=0, _sxx=0, _sy=0.0, _sxy=0.0)
@@ -214,14 +232,10 @@ def _scanned(
             .then(c("_b") * c("_sx").cast(pl.Float64) + c("_sxy"))
             .otherwise(c("_sxy")),
         )
-    if names & MET:
-        met = scan_first_met(prepared.measurements, params, as_of)
-        frame = frame.join(met.lazy(), on="_ti", how="left", maintain_order="left")
-    else:
+    if not names & MET:
         frame = frame.with_columns(_met=pl.lit(None, dtype=pl.Int32))
     if names & FORECAST:
-        fc = scan_forecasts(prepared.measurements, params, as_of)
-        return frame.join(fc.lazy(), on="_ti", how="left", maintain_order="left")
+        return frame
     return frame.with_columns(
         _fc=pl.lit(None, dtype=pl.Float64),
         _fcd=pl.lit(None, dtype=pl.Int32),

@@ -22,11 +22,12 @@ within 1e-9 relative.
 
 from __future__ import annotations
 
+import attrs
 import polars as pl
 
 from goalcheck._columnar._derive import meets
 
-__all__ = ["scan_actuals", "scan_first_met", "scan_forecasts"]
+__all__ = ["Actuals", "scan_actuals", "scan_first_met", "scan_forecasts", "window_actuals"]
 
 c = pl.col
 _NO_DATE = -(10**9)  # a forecast without made_on sorts before every made_on
@@ -39,8 +40,29 @@ def _gap(value: pl.Expr) -> pl.Expr:
 
 def _gathered(rows: pl.DataFrame, params: pl.DataFrame, names: list[str]) -> pl.DataFrame:
     """*rows* with the per-target columns *names* of their target (``params`` is dense)."""
-    index = rows["_ti"]
-    return rows.with_columns([params[name].gather(index) for name in names])
+    return rows.hstack(params.select(names)[rows["_ti"]])
+
+
+def _run_starts(ti: pl.Series) -> pl.Series:
+    """Whether each row is the first of its target (rows sorted by target index)."""
+    return (ti != ti.shift(1)).fill_null(True)
+
+
+def _spread(table: pl.DataFrame, n: int) -> pl.DataFrame:
+    """Per-target rows (``_ti`` ascending, no repeats) as *n* rows, one per target index,
+    null for a target without one."""
+    names = [name for name in table.columns if name != "_ti"]
+    if table.height == n:
+        return table.select(names)
+    index = table["_ti"]
+    return pl.DataFrame(
+        [
+            pl.Series(name, dtype=table[name].dtype)
+            .extend_constant(None, n)
+            .scatter(index, table[name])
+            for name in names
+        ]
+    )
 
 
 def _ordered(act: pl.DataFrame) -> pl.DataFrame:
@@ -116,28 +138,37 @@ def _suffixes(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _window_actuals(
-    measurements: pl.DataFrame, params: pl.DataFrame, as_of: int
-) -> tuple[pl.DataFrame, bool]:
-    """The actuals counted (window, as_of), one row per (target, day), in (target, day) order."""
+@attrs.frozen
+class Actuals:
+    """The actuals counted (window, as_of), one row per (target, day), in that order.
+
+    ``merged`` says some day had more than one actual: its row then carries ``_cnt`` (the
+    day's actuals) and ``_vmax`` (their largest value, for a milestone).
+    """
+
+    rows: pl.DataFrame
+    merged: bool
+
+
+def window_actuals(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> Actuals:
+    """The actuals every scan reads (computed once, shared by the scans)."""
     act = measurements.filter(~c("forecast") & (c("_day") <= as_of)).select("_ti", "_day", "_v")
     act = _ordered(act)
     if params["_lo"].null_count() < params.height:
         lo = params["_lo"].gather(act["_ti"])
         act = act.filter(lo.is_null() | (act["_day"] >= lo))
-    return _same_day_once(act, params)
+    return Actuals(*_same_day_once(act, params))
 
 
-def scan_actuals(
-    measurements: pl.DataFrame, params: pl.DataFrame, as_of: int, *, trend: bool
-) -> pl.DataFrame:
-    """Per target index: count, last day and value, milestone done, least-squares sums.
+def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool) -> pl.DataFrame:
+    """Per target (one row each, in target order): count, last day and value, milestone
+    done, least-squares sums; null for a target without actuals.
 
     ``_vsum`` is the sum of the day values (a cumulative metric's value is the baseline
     plus it); ``_sy`` and ``_sxy`` are the per-row parts of the trend's sums (see
     :func:`_suffixes`), completed per target in the engine.
     """
-    act, merged = _window_actuals(measurements, params, as_of)
+    rows, merged = act.rows, act.merged
     any_cumulative = bool(params["_sum"].any())
     aggs = [
         c("_cnt").sum().alias("_n") if merged else pl.len().cast(pl.Int64).alias("_n"),
@@ -149,47 +180,61 @@ def scan_actuals(
     if any_cumulative:
         aggs.append(c("_v").sum().alias("_vsum"))
     if trend:
-        act = act.with_columns(_x=(c("_day") - as_of).cast(pl.Int64))
-        if any_cumulative and act.height:
-            act = _suffixes(act, params)
+        rows = rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64))
+        if any_cumulative and rows.height:
+            rows = _suffixes(rows, params)
         else:
-            act = act.with_columns(_ys=c("_v"), _xys=c("_x").cast(pl.Float64) * c("_v"))
+            rows = rows.with_columns(_ys=c("_v"), _xys=c("_x").cast(pl.Float64) * c("_v"))
         aggs += [
             c("_x").sum().alias("_sx"),
             (c("_x") * c("_x")).sum().alias("_sxx"),
             c("_ys").sum().alias("_sy"),
             c("_xys").sum().alias("_sxy"),
         ]
-    act = act.with_columns(c("_ti").set_sorted())
-    out = act.group_by("_ti", maintain_order=True).agg(aggs)
+    rows = rows.with_columns(c("_ti").set_sorted())
+    out = rows.group_by("_ti", maintain_order=True).agg(aggs)
     if not any_cumulative:
         out = out.with_columns(_vsum=pl.lit(None, dtype=pl.Float64))
-    return out
+    return _spread(out, params.height)
 
 
-def scan_first_met(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> pl.DataFrame:
-    """Per target index: ``_met``, the first counted day whose value met the goal in force.
+def _first_hits(rows: pl.LazyFrame, value: pl.Expr) -> pl.DataFrame:
+    """``_ti, _day`` of each target's first row whose *value* meets its goal."""
+    hits = rows.filter(meets(value).fill_null(False)).select("_ti", "_day").collect()
+    return hits.filter(_run_starts(hits["_ti"]))
+
+
+def scan_first_met(act: Actuals, params: pl.DataFrame, only: pl.Series | None) -> pl.Series:
+    """Per target (in target order): ``_met``, the first counted day whose value met the
+    goal in force (null if none did), for the targets *only* marks (all if None).
 
     The day's value is the one the scan holds that day (a cumulative metric's baseline plus
     the day values so far, added one day at a time as the scalar ``first_met`` does); a
-    milestone is met on the first day an actual reached 1.
+    milestone is met on the first day an actual reached 1.  Only the running totals need a
+    per-target running sum, so only their rows go through one.
     """
-    act, merged = _window_actuals(measurements, params, as_of)
-    act = _gathered(act, params, ["_code", "_t", "_hi", "_b", "_sum", "_mil"])
-    first = c("_ti").is_first_distinct()
-    step = pl.when(first & c("_sum")).then(c("_b") + c("_v")).otherwise(c("_v"))
-    running = step.cum_sum().over("_ti")
-    act = act.with_columns(_x=pl.when(c("_sum")).then(running).otherwise(c("_v")))
-    top = c("_vmax") if merged else c("_v")
-    hit = pl.when(c("_mil")).then(top >= 1.0).otherwise(meets(c("_x"))).fill_null(False)
-    return (
-        act.filter(hit).group_by("_ti", maintain_order=True).agg(c("_day").first().alias("_met"))
+    rows = act.rows
+    if only is not None:
+        rows = rows.filter(only.gather(rows["_ti"]))
+    rows = _gathered(rows, params, ["_code", "_t", "_hi", "_b", "_sum", "_mil"])
+    summed = c("_sum") & ~c("_mil")
+    top = c("_vmax") if act.merged else c("_v")
+    level = _first_hits(
+        rows.lazy().filter(~summed), pl.when(c("_mil")).then(top).otherwise(c("_v"))
     )
+    sums = rows.filter(summed)
+    sums = sums.with_columns(_first=_run_starts(sums["_ti"]))
+    step = pl.when(c("_first")).then(c("_b") + c("_v")).otherwise(c("_v"))
+    running = _first_hits(sums.lazy(), step.cum_sum().over("_ti"))
+    met = pl.Series("_met", dtype=pl.Int32).extend_constant(None, params.height)
+    for hits in (level, running):
+        met = met.scatter(hits["_ti"], hits["_day"])
+    return met
 
 
 def scan_forecasts(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> pl.DataFrame:
-    """Per target index: the chosen forecast ``_fc`` and the day it is due ``_fcd``, and the
-    one due after the deadline (``_lfc``, ``_lfcd``), chosen alike."""
+    """Per target (in target order): the chosen forecast ``_fc`` and the day it is due
+    ``_fcd``, and the one due after the deadline (``_lfc``, ``_lfcd``), chosen alike."""
     made = c("_made")
     fc = measurements.filter(
         c("forecast") & (c("_day") >= as_of) & (made.is_null() | (made <= as_of))
@@ -202,9 +247,10 @@ def scan_forecasts(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int)
     fc = fc.with_columns(_rank=rank).sort(
         "_ti", "_made", "_day", "_rank", "_v", descending=[False, False, False, False, True]
     )
-    return fc.group_by("_ti", maintain_order=True).agg(
+    out = fc.group_by("_ti", maintain_order=True).agg(
         c("_v").filter(~late).last().alias("_fc"),
         c("_day").filter(~late).last().alias("_fcd"),
         c("_v").filter(late).last().alias("_lfc"),
         c("_day").filter(late).last().alias("_lfcd"),
     )
+    return _spread(out, params.height)
