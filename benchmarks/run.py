@@ -997,23 +997,26 @@ def scalar_stream_time(targets: Any, measurements: Any, rules: Any) -> tuple[flo
 
 
 PARQUET_SCRIPT = """
-import sys, time
+import json, sys, time
 sys.path.insert(0, {path!r})
 import pyarrow.parquet as pq
 from run import AS_OF
 from goalcheck.frame import evaluate_batch
+from goalcheck.rules import load_rules
+rules = load_rules("default")
 counts = {{}}
 t0 = time.perf_counter()
 n = 0
 for batch in pq.ParquetFile({file!r}).iter_batches(batch_size={batch}):
-    result = evaluate_batch(batch, AS_OF, "default")
+    result = evaluate_batch(batch, AS_OF, rules)
     n += result.height
     for status, k in result["status"].value_counts().iter_rows():
         counts[status] = counts.get(status, 0) + k
+    del batch, result
 elapsed = time.perf_counter() - t0
-with open("/proc/self/status") as status:
+with open("/proc/self/status") as status:  # this process's high-water mark
     kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
-print(n, elapsed, kb / 1024)
+print(json.dumps({{"targets": n, "seconds": elapsed, "peak_mb": kb / 1024, "statuses": counts}}))
 """
 
 
@@ -1050,19 +1053,46 @@ def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> N
             writer.close()
 
 
-def columnar_1e7(n: int, m: int, tmp: str) -> tuple[float, float, int]:
-    """Targets per second and peak memory (MB) evaluating *n* targets streamed from parquet."""
+def parquet_path(tmp: str, n: int, m: int) -> str:
+    import os
+
+    return os.path.join(tmp, f"nested-{n}x{m}.parquet")
+
+
+def ensure_parquet(tmp: str, n: int, m: int, log: Callable[..., None]) -> str:
+    """The nested parquet file of *n* targets, written once (at low priority, in a process
+    of its own, before anything is timed) and reused by later runs."""
     import os
     import pathlib
 
-    file = os.path.join(tmp, f"nested-{n}.parquet")
-    if not os.path.exists(file):
-        write_nested_parquet(file, n, m)
+    file = parquet_path(tmp, n, m)
+    if os.path.exists(file):
+        return file
+    os.makedirs(tmp, exist_ok=True)
     here = str(pathlib.Path(__file__).resolve().parent)
-    code = PARQUET_SCRIPT.format(path=here, file=file, batch=250_000)
+    part = file + ".tmp"
+    code = (
+        f"import os, sys; sys.path.insert(0, {here!r}); from run import write_nested_parquet; "
+        f"write_nested_parquet({part!r}, {n}, {m}); os.replace({part!r}, {file!r})"
+    )
+    log(f"writing {file} (once; later runs reuse it) ...")
+    t0 = time.perf_counter()
+    subprocess.run(["nice", "-n", "10", sys.executable, "-c", code], check=True)
+    log(f"  written in {time.perf_counter() - t0:.0f}s")
+    return file
+
+
+def columnar_1e7(file: str, batch: int = 250_000) -> dict[str, Any]:
+    """The columnar engine over a nested parquet file, *batch* targets at a time through
+    :func:`goalcheck.frame.evaluate_batch`, in a process of its own: targets, seconds, its
+    peak memory (VmHWM, MB) and the count of each status."""
+    import pathlib
+
+    here = str(pathlib.Path(__file__).resolve().parent)
+    code = PARQUET_SCRIPT.format(path=here, file=file, batch=batch)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    count, elapsed, mb = out.stdout.split()
-    return int(count) / float(elapsed), round(float(mb), 1), int(count)
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
 
 
 def dask_matches(targets: Any, measurements: Any, tmp: str) -> bool | None:
@@ -1153,34 +1183,89 @@ def columnar_and_scaling(
     return result, round(best["big"] / n / best["small"], 2)
 
 
-def start_background(m: int, args: Any) -> dict[str, Any]:
-    """Work whose result is not a timing, started at once so it overlaps the timed parts:
-    the 10^6 streamed peak-memory run and writing the 10^7-target parquet file."""
-    import os
+def memory_job(m: int) -> Any:
+    """The 10^6 streamed peak-memory run, started in a process of its own (not a timing)."""
     import pathlib
 
     here = str(pathlib.Path(__file__).resolve().parent)
-    jobs: dict[str, Any] = {}
-    if not args.skip_1m:
-        code = MEMORY_SCRIPT.format(path=here, n=1_000_000, m=m)
-        jobs["memory"] = subprocess.Popen(
-            [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True
-        )
-    if not args.skip_1m and not args.skip_1e7:
-        os.makedirs(args.tmp, exist_ok=True)
-        file = os.path.join(args.tmp, f"nested-{args.huge}.parquet")
-        if not os.path.exists(file):
-            code = (
-                f"import sys; sys.path.insert(0, {here!r}); from run import write_nested_parquet; "
-                f"write_nested_parquet({file + '.tmp'!r}, {args.huge}, {m}); "
-                f"import os; os.replace({file + '.tmp'!r}, {file!r})"
-            )
-            jobs["parquet"] = subprocess.Popen([sys.executable, "-c", code])
-    return jobs
+    code = MEMORY_SCRIPT.format(path=here, n=1_000_000, m=m)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def untimed_checks(m: int, skip_1m: bool, skip_dask: bool, log: Callable[..., None]) -> Any:
+    """After every timing: the 10^6 streamed peak memory and the Dask equality check, side
+    by side (neither is a timing, so they may share the cores)."""
+    job = None if skip_1m else memory_job(m)
+    dask_ok = None
+    if not skip_dask:
+        import tempfile
+
+        small_t, small_m = make_frames(20_000, m, seed=7)
+        with tempfile.TemporaryDirectory() as tmp:
+            dask_ok = dask_matches(small_t, small_m, tmp)
+        log(f"dask LocalCluster equals single process: {dask_ok}")
+    memory = None
+    if job is not None:
+        out, _ = job.communicate()
+        if job.returncode:
+            raise SystemExit("the streamed peak-memory run failed")
+        memory = round(float(out.strip().splitlines()[-1]), 1)
+        log(f"peak memory, 10^6 targets streamed through evaluate_iter: {memory} MB")
+    return memory, dask_ok
+
+
+def scalar_and_peers(n: int, m: int, log: Callable[..., None]) -> dict[str, Any]:
+    """(a) dispatch over precomputed facts, (b) end to end, (c) the peers on a sample."""
+    targets = make_targets(n, m)
+    rules = load_rules("default")
+    classify = rules.compile()
+    plan = fact_plan(rules.fact_names)
+    facts = [facts_of(t, AS_OF, plan, None) for t in targets]
+    log(f"{n} targets x {m} measurements")
+    expected = [classify(f) for f in facts]
+    hand = [handwritten_classify(f) for f in facts]
+    if hand != expected:
+        bad = sum(a != b for a, b in zip(hand, expected, strict=True))
+        raise SystemExit(f"hand-written dispatch disagrees with goalcheck on {bad} targets")
+    t_gc, _ = timed(lambda: [classify(f) for f in facts])
+    t_hand, _ = timed(lambda: [handwritten_classify(f) for f in facts])
+    ids = [rule.id for rule in rules.rules]
+    t_e2e, results = timed(lambda: [r.rule for r in evaluate_iter(targets, AS_OF, rules)])
+    t_hand_e2e, hand_e2e = timed(lambda: [handwritten_end_to_end(t, AS_OF) for t in targets])
+    e2e_mismatches = sum(ids[h] != r for h, r in zip(hand_e2e, results, strict=True))
+    log(f"end-to-end mismatches between hand-written and goalcheck: {e2e_mismatches}")
+    engines: dict[str, dict[str, Any]] = {
+        "goalcheck": {"per_second": round(n / t_gc), "end_to_end_per_second": round(n / t_e2e)},
+        "handwritten": {
+            "per_second": round(n / t_hand),
+            "end_to_end_per_second": round(n / t_hand_e2e),
+            "end_to_end_mismatches": e2e_mismatches,
+        },
+    }
+    sample = facts[: min(n, 20_000)]  # the peers are slow
+    makers: dict[str, Callable[[], Any]] = {**PEERS, **BATCH_PEERS}
+    for name, make in makers.items():
+        peer = make()
+        if peer is None:
+            log(f"{name}: not installed, skipped")
+            continue
+        if name in BATCH_PEERS:  # zen-engine's decision table takes the whole sample at once
+            run_all = lambda peer=peer: peer(sample)  # noqa: E731
+        else:
+            run_all = lambda peer=peer: [peer(f) for f in sample]  # noqa: E731
+        mismatches = sum(a != b for a, b in zip(run_all(), expected, strict=False))
+        t_peer, _ = timed(run_all, repeat=1)
+        engines[name] = {"per_second": round(len(sample) / t_peer), "mismatches": mismatches}
+        log(f"{name}: {engines[name]['per_second']}/s, {mismatches} mismatches")
+    return {
+        "engines": engines,
+        "dispatch_vs_handwritten": round(t_gc / t_hand, 2),
+        "end_to_end_vs_handwritten": round(t_e2e / t_hand_e2e, 2),
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--targets", type=int, default=100_000)
     parser.add_argument("--measurements", type=int, default=12)
     parser.add_argument("--quick", action="store_true", help="10,000 targets, no 1M runs")
@@ -1194,110 +1279,56 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tmp", default="/tmp/goalcheck-bench", help="where the parquet data is kept"
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Everything timed runs alone, in turn: the parquet file is written before, the memory
+    and Dask checks run after."""
+    args = parse_args(argv)
     n = 10_000 if args.quick else args.targets
     m = args.measurements
     skip_1m = args.skip_1m or args.quick
     log: Callable[..., None] = (lambda *a: None) if args.json else print
+    run_1e7 = not skip_1m and not args.skip_1e7
+    file = ensure_parquet(args.tmp, args.huge, m, log) if run_1e7 else None
 
-    background = {} if args.quick else start_background(m, args)
-    targets = make_targets(n, m)
-    rules = load_rules("default")
-    classify = rules.compile()
-    plan = fact_plan(rules.fact_names)
-    facts = [facts_of(t, AS_OF, plan, None) for t in targets]
-    log(f"{n} targets x {m} measurements")
+    scalar = scalar_and_peers(n, m, log)
+    engines = scalar["engines"]
+    peer_names = [k for k in engines if k not in ("goalcheck", "handwritten")]
+    fastest = max(peer_names, key=lambda k: engines[k]["per_second"], default=None)
+    vs_peer = None
+    if fastest is not None:
+        vs_peer = round(engines["goalcheck"]["per_second"] / engines[fastest]["per_second"], 1)
 
-    # (a) dispatch over precomputed facts
-    expected = [classify(f) for f in facts]
-    hand = [handwritten_classify(f) for f in facts]
-    if hand != expected:
-        bad = sum(a != b for a, b in zip(hand, expected, strict=True))
-        raise SystemExit(f"hand-written dispatch disagrees with goalcheck on {bad} targets")
-    t_gc, _ = timed(lambda: [classify(f) for f in facts])
-    t_hand, _ = timed(lambda: [handwritten_classify(f) for f in facts])
-
-    # (b) end to end
-    ids = [rule.id for rule in rules.rules]
-    t_e2e, results = timed(lambda: [r.rule for r in evaluate_iter(targets, AS_OF, rules)])
-    t_hand_e2e, hand_e2e = timed(lambda: [handwritten_end_to_end(t, AS_OF) for t in targets])
-    e2e_mismatches = sum(ids[h] != r for h, r in zip(hand_e2e, results, strict=True))
-    log(f"end-to-end mismatches between hand-written and goalcheck: {e2e_mismatches}")
-
-    engines: dict[str, dict[str, Any]] = {
-        "goalcheck": {"per_second": round(n / t_gc), "end_to_end_per_second": round(n / t_e2e)},
-        "handwritten": {
-            "per_second": round(n / t_hand),
-            "end_to_end_per_second": round(n / t_hand_e2e),
-            "end_to_end_mismatches": e2e_mismatches,
-        },
-    }
-    # (c) peers, on a sample when they are slow
-    sample = facts[: min(n, 20_000)]
-    for name, make in PEERS.items():
-        peer = make()
-        if peer is None:
-            log(f"{name}: not installed, skipped")
-            continue
-        out = [peer(f) for f in sample]
-        mismatches = sum(a != b for a, b in zip(out, expected, strict=False))
-        t_peer, _ = timed(lambda peer=peer: [peer(f) for f in sample], repeat=1)
-        engines[name] = {"per_second": round(len(sample) / t_peer), "mismatches": mismatches}
-        log(f"{name}: {engines[name]}")
-    # (c') zen-engine's decision table through its batch API, on the same sample
-    for name, make_batch in BATCH_PEERS.items():
-        batch_peer = make_batch()
-        if batch_peer is None:
-            log(f"{name}: not installed, skipped")
-            continue
-        out = batch_peer(sample)
-        mismatches = sum(a != b for a, b in zip(out, expected, strict=False))
-        t_peer, _ = timed(lambda batch_peer=batch_peer: batch_peer(sample), repeat=1)
-        engines[name] = {"per_second": round(len(sample) / t_peer), "mismatches": mismatches}
-        log(f"{name}: {engines[name]}")
-    peers = [v["per_second"] for k, v in engines.items() if k not in ("goalcheck", "handwritten")]
-    fastest = max(
-        (k for k in engines if k not in ("goalcheck", "handwritten")),
-        key=lambda k: engines[k]["per_second"],
-        default=None,
-    )
-    vs_peer = round(engines["goalcheck"]["per_second"] / max(peers), 1) if peers else None
-
-    # (d) scaling, (e) memory and the columnar engine at 10^6: interleaved runs, best of each
-    scaling = memory = None
+    # (d) scaling and (e) the columnar engine at 10^6: interleaved rounds, best of each
+    scaling = None
     columnar: dict[str, Any] = {}
     if not skip_1m:
         columnar, scaling = columnar_and_scaling(m, args.runs, log, args.big)
-        out, _ = background["memory"].communicate()
-        memory = round(float(out.strip().splitlines()[-1]), 1)
-
-    # (g) 10^7 targets streamed from parquet, (h) Dask LocalCluster equals single process
-    per_second_1e7 = memory_1e7 = dask_ok = None
-    if not skip_1m and not args.skip_1e7:
-        if "parquet" in background:
-            background["parquet"].wait()
-        per_second_1e7, memory_1e7, count = columnar_1e7(args.huge, m, args.tmp)
+    # (g) 10^7 targets from parquet, in batches, in a process of its own
+    huge: dict[str, Any] = {}
+    if file is not None:
+        huge = columnar_1e7(file)
+        huge["per_second"] = round(huge["targets"] / huge["seconds"])
+        huge["peak_mb"] = round(huge["peak_mb"], 1)
+        huge["seconds"] = round(huge["seconds"], 1)
         log(
-            f"columnar, 10^7 targets from parquet: {per_second_1e7:.0f}/s, {memory_1e7} MB ({count} results)"
+            f"columnar, {huge['targets']} targets from parquet in batches of 250,000: "
+            f"{huge['seconds']}s, {huge['per_second']}/s, peak {huge['peak_mb']} MB"
         )
-    if not args.skip_dask:
-        import tempfile
-
-        small_t, small_m = make_frames(20_000, m, seed=7)
-        with tempfile.TemporaryDirectory() as tmp:
-            dask_ok = dask_matches(small_t, small_m, tmp)
-        log(f"dask LocalCluster equals single process: {dask_ok}")
-
     # (f) cold start
     cold = cold_start_ratio(3 if args.quick else 7)
+    # (e) memory, (h) Dask LocalCluster equals single process: not timings
+    memory, dask_ok = untimed_checks(m, skip_1m, args.skip_dask, log)
 
     report = {
         "targets": n,
         "measurements_per_target": m,
         "engines": engines,
         "ratios": {
-            "dispatch_vs_handwritten": round(t_gc / t_hand, 2),
-            "end_to_end_vs_handwritten": round(t_e2e / t_hand_e2e, 2),
+            "dispatch_vs_handwritten": scalar["dispatch_vs_handwritten"],
+            "end_to_end_vs_handwritten": scalar["end_to_end_vs_handwritten"],
             "goalcheck_vs_fastest_peer": vs_peer,
         },
         "scaling_ratio_1m_vs_10k": scaling,
@@ -1307,8 +1338,9 @@ def main(argv: list[str] | None = None) -> int:
         "columnar": columnar or None,
         "columnar_vs_scalar_end_to_end": columnar.get("vs_scalar"),
         "columnar_vs_handwritten_polars": columnar.get("vs_handwritten_polars"),
-        "columnar_targets_per_second_1e7": round(per_second_1e7) if per_second_1e7 else None,
-        "peak_memory_mb_1e7_columnar": memory_1e7,
+        "columnar_1e7": huge or None,
+        "columnar_targets_per_second_1e7": huge.get("per_second"),
+        "peak_memory_mb_1e7_columnar": huge.get("peak_mb"),
         "dask_matches_single_process": dask_ok,
     }
     print(json.dumps(report, indent=None if args.json else 2))
