@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import gc
 import itertools
 import json
@@ -251,7 +252,7 @@ def handwritten_end_to_end(target: Target, as_of: dt.date) -> int:
     if n and as_ord - last > MAX_STALENESS_DAYS and fc is None:
         return 10
     # pace
-    t_eff = None
+    t_eff: float | None = None
     d_eff = d
     if milestone:
         pass
@@ -265,7 +266,7 @@ def handwritten_end_to_end(target: Target, as_of: dt.date) -> int:
     if t_eff is not None and (t_eff - b) * d_eff <= 0:
         t_eff = None
     if value is not None and t_eff is not None and not (cumulative and d < 0):
-        progress = (value - b) / (t_eff - b)
+        progress: float | None = (value - b) / (t_eff - b)
         if code == "between" and ((d_eff > 0 and value > hi) or (d_eff < 0 and value < t)):  # type: ignore[operator]
             progress = None
         if progress is not None and dl > origin and last >= 0:
@@ -319,7 +320,7 @@ def _rule_engine_text(expr: str) -> str:
 
 def peer_simpleeval() -> Callable[[dict[str, Any]], int] | None:
     try:
-        import simpleeval
+        import simpleeval  # type: ignore[import-untyped]
     except ImportError:
         return None
     ev = simpleeval.SimpleEval()
@@ -338,7 +339,7 @@ def peer_simpleeval() -> Callable[[dict[str, Any]], int] | None:
 
 def peer_rule_engine() -> Callable[[dict[str, Any]], int] | None:
     try:
-        import rule_engine
+        import rule_engine  # type: ignore[import-untyped]
     except ImportError:
         return None
     rules = [rule_engine.Rule(_rule_engine_text(expr)) for expr in PY_RULES]
@@ -418,7 +419,7 @@ def peer_zen_decision_table() -> Callable[[list[dict[str, Any]]], list[int]] | N
     )
 
     def classify_all(facts: list[dict[str, Any]]) -> list[int]:
-        requests = [{"key": "default", "context": _json_facts(f)} for f in facts]
+        requests: Any = [{"key": "default", "context": _json_facts(f)} for f in facts]
         out = []
         for item in engine.evaluate_batch(requests):
             result = item.get("data", {}).get("result", {}) if item.get("success") else {}
@@ -431,100 +432,107 @@ def peer_zen_decision_table() -> Callable[[list[dict[str, Any]]], list[int]] | N
 def peer_business_rules() -> Callable[[dict[str, Any]], int] | None:
     """business-rules: variables (None tests as boolean variables), rules as JSON conditions."""
     try:
-        from business_rules import run_all
-        from business_rules.actions import BaseActions, rule_action
-        from business_rules.fields import FIELD_NUMERIC
-        from business_rules.variables import (
+        from business_rules import run_all  # type: ignore[import-untyped]
+        from business_rules.actions import (  # type: ignore[import-untyped]
+            BaseActions,
+            rule_action,
+        )
+        from business_rules.fields import FIELD_NUMERIC  # type: ignore[import-untyped]
+        from business_rules.variables import (  # type: ignore[import-untyped]
             BaseVariables,
             boolean_rule_variable,
             numeric_rule_variable,
         )
     except ImportError:
         return None
+    Method = Callable[..., Any]
+    flag: Callable[[Method], Method] = boolean_rule_variable
+    number: Callable[[Method], Method] = numeric_rule_variable
+    action: Callable[..., Callable[[Method], Method]] = rule_action
 
-    class Facts(BaseVariables):
+    class Facts(BaseVariables):  # type: ignore[misc]
         def __init__(self, facts: dict[str, Any]) -> None:
             self.f = facts
 
-        @boolean_rule_variable
+        @flag
         def undetermined(self) -> bool:
             return bool(self.f["undetermined"])
 
-        @boolean_rule_variable
+        @flag
         def expected_late(self) -> bool:
             return self.f["expected_late"] is True
 
-        @boolean_rule_variable
+        @flag
         def overdue_unreported(self) -> bool:
             return self.f["overdue_unreported"] is True
 
-        @boolean_rule_variable
+        @flag
         def met_late(self) -> bool:
             return self.f["met_late"] is True
 
-        @boolean_rule_variable
+        @flag
         def no_data(self) -> bool:
             return self.f["value"] is None and self.f["forecast"] is None
 
-        @boolean_rule_variable
+        @flag
         def milestone(self) -> bool:
             return bool(self.f["milestone"])
 
-        @boolean_rule_variable
+        @flag
         def satisfied(self) -> bool:
             return self.f["satisfied"] is True
 
-        @boolean_rule_variable
+        @flag
         def target_missing(self) -> bool:
             return self.f["target"] is None
 
-        @boolean_rule_variable
+        @flag
         def cumulative(self) -> bool:
             return bool(self.f["cumulative"])
 
-        @boolean_rule_variable
+        @flag
         def overdue(self) -> bool:
             return bool(self.f["overdue"])
 
-        @numeric_rule_variable
+        @number
         def direction(self) -> int:
             return int(self.f["direction"])
 
-        @boolean_rule_variable
+        @flag
         def forecast_missed(self) -> bool:
             return self.f["forecast_satisfied"] is False
 
-        @boolean_rule_variable
+        @flag
         def stale(self) -> bool:
             s = self.f["staleness_days"]
             return s is not None and self.f["forecast"] is None and s > MAX_STALENESS_DAYS
 
-        @boolean_rule_variable
+        @flag
         def pace_known(self) -> bool:
             return self.f["pace"] is not None
 
-        @numeric_rule_variable
+        @number
         def pace(self) -> float:
             p = self.f["pace"]
             return 0.0 if p is None else p
 
-        @boolean_rule_variable
+        @flag
         def projected_satisfied(self) -> bool:
             return self.f["projected_satisfied"] is True
 
-        @boolean_rule_variable
+        @flag
         def forecast_satisfied(self) -> bool:
             return self.f["forecast_satisfied"] is True
 
-        @boolean_rule_variable
+        @flag
         def always(self) -> bool:
             return True
 
-    class Decide(BaseActions):
+    class Decide(BaseActions):  # type: ignore[misc]
         def __init__(self) -> None:
             self.index = -1
 
-        @rule_action(params={"index": FIELD_NUMERIC})
+        @action(params={"index": FIELD_NUMERIC})
         def decide(self, index: float) -> None:
             self.index = int(index)
 
@@ -615,21 +623,6 @@ def timed(fn: Callable[[], Any], repeat: int = 3) -> tuple[float, Any]:
     return best, out
 
 
-def per_target_time(n: int, m: int) -> float:
-    rules = load_rules("default")
-    t0 = time.perf_counter()
-    for _ in evaluate_iter(stream_targets(n, m), AS_OF, rules):
-        pass
-    return (time.perf_counter() - t0) / n
-
-
-def _gen_time(n: int, m: int) -> float:
-    t0 = time.perf_counter()
-    for _ in stream_targets(n, m):
-        pass
-    return (time.perf_counter() - t0) / n
-
-
 MEMORY_SCRIPT = """
 import resource, sys
 sys.path.insert(0, {path!r})
@@ -645,15 +638,6 @@ except (OSError, StopIteration):
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 print(kb / 1024)
 """
-
-
-def peak_memory_mb(n: int, m: int) -> float:
-    import pathlib
-
-    here = str(pathlib.Path(__file__).resolve().parent)
-    code = MEMORY_SCRIPT.format(path=here, n=n, m=m)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    return round(float(out.stdout.strip().splitlines()[-1]), 1)
 
 
 COLD_GOALCHECK = (
@@ -736,7 +720,10 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     keep = np.ones((n, m + 1), dtype=bool)
     keep[:, m] = has_fc
     order = np.argsort(rows_day + np.where(keep, 0, 10**7), axis=1, kind="stable")
-    take = lambda a: np.take_along_axis(a, order, axis=1)  # noqa: E731
+
+    def take(a: Any) -> Any:
+        return np.take_along_axis(a, order, axis=1)
+
     keep_s = take(keep)
     ids = pl.Series("id", [f"t{k}" for k in range(n)])
     tid = np.broadcast_to(i[:, None], (n, m + 1))[keep_s]
@@ -985,17 +972,6 @@ def columnar_rules(targets: Any, measurements: Any, rules: Any) -> Any:
     return evaluate_frame(targets, measurements, AS_OF, rules)["rule"]
 
 
-def scalar_stream_time(targets: Any, measurements: Any, rules: Any) -> tuple[float, list[str]]:
-    """evaluate_iter over the tables' targets as model objects, less the time to build them."""
-    t0 = time.perf_counter()
-    out = [r.rule for r in evaluate_iter(targets_from_frames(targets, measurements), AS_OF, rules)]
-    total = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for _ in targets_from_frames(targets, measurements):
-        pass
-    return total - (time.perf_counter() - t0), out
-
-
 PARQUET_SCRIPT = """
 import json, sys, time
 sys.path.insert(0, {path!r})
@@ -1035,7 +1011,7 @@ def nested_frame(targets: Any, measurements: Any) -> Any:
 def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> None:
     """*n* targets in the nested layout, written *chunk* targets at a time (each chunk its own
     seed and id prefix), in row groups of 250,000 targets: memory stays that of one chunk."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     writer = None
     try:
@@ -1214,6 +1190,10 @@ def untimed_checks(m: int, skip_1m: bool, skip_dask: bool, log: Callable[..., No
     return memory, dask_ok
 
 
+def _classify_each(peer: Callable[[Any], int], facts: list[Any]) -> list[int]:
+    return [peer(f) for f in facts]
+
+
 def scalar_and_peers(n: int, m: int, log: Callable[..., None]) -> dict[str, Any]:
     """(a) dispatch over precomputed facts, (b) end to end, (c) the peers on a sample."""
     targets = make_targets(n, m)
@@ -1249,10 +1229,11 @@ def scalar_and_peers(n: int, m: int, log: Callable[..., None]) -> dict[str, Any]
         if peer is None:
             log(f"{name}: not installed, skipped")
             continue
+        run_all: Callable[[], list[int]]
         if name in BATCH_PEERS:  # zen-engine's decision table takes the whole sample at once
-            run_all = lambda peer=peer: peer(sample)  # noqa: E731
+            run_all = functools.partial(peer, sample)
         else:
-            run_all = lambda peer=peer: [peer(f) for f in sample]  # noqa: E731
+            run_all = functools.partial(_classify_each, peer, sample)
         mismatches = sum(a != b for a, b in zip(run_all(), expected, strict=False))
         t_peer, _ = timed(run_all, repeat=1)
         engines[name] = {"per_second": round(len(sample) / t_peer), "mismatches": mismatches}
