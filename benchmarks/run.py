@@ -837,22 +837,35 @@ def _polars_aggregate(t: Any, measurements: Any, a: int) -> Any:
             "up": t["up"].gather(ti),
         }
     )
-    act = ~c("fc") & (c("day") <= a) & (c("day") >= c("first"))
-    x = pl.when(act).then((c("day") - a).cast(pl.Int64))
-    y = pl.when(act).then(c("v"))
+    act = ~c("fc") & (c("day") <= a) & (c("day") >= c("first"))  # the actuals that count
     due = c("fc") & (c("day") >= a)
+    x = (c("day") - a).cast(pl.Int64)
+    # row-wise columns first, so that the group_by only runs plain aggregations
+    m = m.select(
+        "ti",
+        act.alias("act"),
+        pl.when(act).then(c("day")).alias("last"),
+        pl.when(act).then(c("v")).alias("y"),
+        pl.when(act).then(x).alias("x"),
+        pl.when(act).then(x * x).alias("xx"),
+        pl.when(act).then(x * c("v")).alias("xy"),
+        (act & (c("v") >= 1.0)).alias("done"),
+        (act & (c("day") <= c("dl")) & c("v").is_between(c("lo"), c("up"))).alias("met"),
+        pl.when(due & (c("day") <= c("dl"))).then(c("v")).alias("forecast"),
+        pl.when(due & (c("day") > c("dl"))).then(c("v")).alias("late"),
+    )
     out = m.group_by("ti", maintain_order=True).agg(
-        n=act.sum(),
-        last=c("day").filter(act).last(),
-        value=c("v").filter(act).last(),
-        done=(act & (c("v") >= 1.0)).any(),
-        met_by_deadline=(act & (c("day") <= c("dl")) & c("v").is_between(c("lo"), c("up"))).any(),
-        sx=x.sum(),
-        sxx=(x * x).sum(),
-        sy=y.sum(),
-        sxy=(x * y).sum(),
-        forecast=c("v").filter(due & (c("day") <= c("dl"))).last(),
-        late=c("v").filter(due & (c("day") > c("dl"))).last(),
+        n=c("act").sum(),
+        last=c("last").max(),  # dates ascend within a target
+        value=c("y").last(ignore_nulls=True),
+        done=c("done").any(),
+        met_by_deadline=c("met").any(),
+        sx=c("x").sum(),
+        sxx=c("xx").sum(),
+        sy=c("y").sum(),
+        sxy=c("xy").sum(),
+        forecast=c("forecast").last(ignore_nulls=True),
+        late=c("late").last(ignore_nulls=True),
     )
     if out.height != t.height:  # every target has measurements in this data
         raise AssertionError("a target without measurements")
