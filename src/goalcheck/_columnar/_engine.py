@@ -24,6 +24,7 @@ from goalcheck._columnar._goal import goal_and_window
 from goalcheck._columnar._input import Frames, Where, unknown_targets
 from goalcheck._columnar._rules import compile_chain, conditions, match_count
 from goalcheck._columnar._scan import (
+    SCANNED,
     scan_actuals,
     scan_first_met,
     scan_forecasts,
@@ -189,12 +190,11 @@ def prepare(frames: Frames) -> Prepared:
 
 
 def _params(goal: pl.DataFrame) -> pl.DataFrame:
-    """The per-target columns, in one chunk each (the scans gather from them row by row)."""
     band = (c("_d") == 0) & c("_t").is_not_null() & c("_hi").is_not_null()
     return goal.with_columns(
         _blo=pl.when(band).then(c("_t")),
         _bhi=pl.when(band).then(c("_hi")),
-    ).rechunk()
+    )
 
 
 def _scanned(
@@ -202,13 +202,14 @@ def _scanned(
 ) -> pl.LazyFrame:
     """*params* with the scans' columns beside them (every scan gives one row per target)."""
     trend = bool(names & PROJECTION)
-    act = window_actuals(prepared.measurements, params, as_of)
-    parts = [params, scan_actuals(act, params, as_of, trend=trend)]
+    keys = params.select(SCANNED).rechunk()  # one chunk each: the scans gather row by row
+    act = window_actuals(prepared.measurements, keys, as_of)
+    parts = [params, scan_actuals(act, keys, as_of, trend=trend)]
     if names & MET:  # met_late alone needs only the overdue targets' first met day
-        only = None if "met_on" in names else params["_dl"] < as_of
-        parts.append(scan_first_met(act, params, only).to_frame())
+        only = None if "met_on" in names else keys["_dl"] < as_of
+        parts.append(scan_first_met(act, keys, only).to_frame())
     if names & FORECAST:
-        parts.append(scan_forecasts(prepared.measurements, params, as_of))
+        parts.append(scan_forecasts(prepared.measurements, keys, as_of))
     frame = pl.concat(parts, how="horizontal").lazy()
     return _completed(frame, names, trend)
 

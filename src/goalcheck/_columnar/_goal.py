@@ -120,10 +120,16 @@ def _period(frame: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
     return frame.with_columns(_ps=first, _pe=after - 1)
 
 
-def _window(frame: pl.LazyFrame, as_of: dt.date) -> pl.LazyFrame:
-    """Recurring targets restart every period; cumulative ones count from their start."""
+def _window(frame: pl.LazyFrame, as_of: dt.date, recurs: bool) -> pl.LazyFrame:
+    """Recurring targets restart every period; cumulative ones count from their start.
+
+    *recurs* says some target recurs (else the periods are not computed).
+    """
     recurring = c("_months").is_not_null()
-    frame = _period(frame, as_of)
+    if recurs:
+        frame = _period(frame, as_of)
+    else:
+        frame = frame.with_columns(_ps=pl.lit(None, pl.Int32), _pe=pl.lit(None, pl.Int32))
     first, last = c("_ps"), c("_pe")
     gbd = c("_gbd0")
     cum_lo = pl.when(gbd.is_not_null()).then(gbd + 1).otherwise(c("_start"))
@@ -173,4 +179,4 @@ def goal_and_window(
         _raw_t=c("target"),
     )
     frame = _threshold(frame, checkpoints, day_number(as_of))
-    return _window(frame, as_of)
+    return _window(frame, as_of, targets["recurrence"].null_count() < targets.height)
