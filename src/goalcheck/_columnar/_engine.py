@@ -131,12 +131,10 @@ def fact_order(names: Collection[str]) -> list[str]:
 def _run_index(keys: pl.Series, ids: pl.Series) -> pl.Series | None:
     """The target index of each row when rows come in runs, one run per target, else None.
 
-    Unknown ids get null.  Slices compare neighbours without copying the strings.
+    Unknown ids get null.  ``rle_id`` numbers the runs in one pass over the strings.
     """
-    n = len(keys)
-    starts = pl.concat([pl.Series([True]), keys.slice(1) != keys.slice(0, n - 1)])
-    starts = starts.fill_null(True)
-    run_no = starts.cast(pl.Int64).cum_sum() - 1
+    run_no = keys.rle_id().cast(pl.Int64)
+    starts = (run_no != run_no.shift(1)).fill_null(True)
     run_keys = keys.filter(starts)
     if len(run_keys) == len(ids) and bool((run_keys == ids).all()):
         return run_no.alias("_ti")

@@ -169,13 +169,14 @@ class Actuals:
 
 
 def window_actuals(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> Actuals:
-    """The actuals every scan reads (computed once, shared by the scans)."""
-    act = measurements.filter(~c("forecast") & (c("_day") <= as_of)).select("_ti", "_day", "_v")
-    act = _ordered(act)
+    """The actuals every scan reads (computed once, shared by the scans): one filter for
+    the kind, as_of and the window's start."""
+    keep = ~c("forecast") & (c("_day") <= as_of)
     if params["_lo"].null_count() < params.height:
-        lo = params["_lo"].gather(act["_ti"])
-        act = act.filter(lo.is_null() | (act["_day"] >= lo))
-    return Actuals(*_same_day_once(act, params))
+        lo = pl.lit(params["_lo"].gather(measurements["_ti"]))
+        keep = keep & (lo.is_null() | (c("_day") >= lo))
+    act = measurements.lazy().filter(keep).select("_ti", "_day", "_v").collect()
+    return Actuals(*_same_day_once(_ordered(act), params))
 
 
 def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool) -> pl.DataFrame:
