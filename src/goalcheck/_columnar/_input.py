@@ -171,6 +171,8 @@ def _text(frame: pl.DataFrame, name: str) -> pl.Series:
 
 
 def _bad_rows(mask: pl.Series) -> list[int]:
+    if not mask.any():  # the usual case, without building the row list
+        return []
     return mask.arg_true().head(MAX_PROBLEMS).to_list()
 
 
@@ -309,12 +311,18 @@ def _targets(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.DataFr
     columns += [_number(frame, name, where, problems) for name in TARGET_NUMBERS]
     columns += [_date(frame, name, side, where, problems) for name, side in TARGET_DATES.items()]
     out = pl.DataFrame(columns)
-    if out["id"].n_unique() != out.height:  # one hash pass in the usual case
+    if not _unique(out["id"]):
         duplicated = ~out["id"].is_first_distinct() & out["id"].is_not_null()
         for i in _bad_rows(duplicated):
             problems.add(f"duplicate target id {out['id'][i]!r}", where, i, "id")
     _target_problems(out, where, problems)
     return out
+
+
+def _unique(ids: pl.Series) -> bool:
+    """Whether no id repeats: distinct hashes prove it (one pass over the strings, then
+    over integers); only when two hashes agree are the strings themselves compared."""
+    return ids.hash().n_unique() == len(ids) or ids.n_unique() == len(ids)
 
 
 def _rule_problems(out: pl.DataFrame) -> Mapping[str, tuple[str, pl.Expr]]:
