@@ -131,7 +131,8 @@ def _run_ends(ti: pl.Series) -> pl.Series:
 def _suffixes(rows: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
     """Per row: what its value adds to the trend's sums ``_ys`` and ``_xys``.
 
-    A level adds ``v`` and ``x*v``.  A cumulative metric's running count after day k is
+    A level adds ``v`` and ``x*v`` (``_ys`` is left out when no target is cumulative: it
+    would be ``_v``).  A cumulative metric's running count after day k is
     ``b + S_k`` (S the sum of the day values so far), so ``sum_k y_k = D*b + sum_j v_j*(D -
     j + 1)`` and ``sum_k x_k*y_k = b*sum(x) + sum_j v_j*sum_(k>=j) x_k``: plain group sums
     of per-row terms, without a per-group running sum.  The suffix sums come from one global
@@ -140,7 +141,7 @@ def _suffixes(rows: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
     """
     v, x = c("_v"), c("_x")
     if not bool(params["_sum"].any()):
-        return rows.with_columns(_ys=v, _xys=x.cast(pl.Float64) * v)
+        return rows.with_columns(_xys=x.cast(pl.Float64) * v)
     end = _run_ends(rows["_ti"])
     xc = rows["_x"].cum_sum()
     rows = rows.with_columns(
@@ -190,13 +191,19 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
     group-wise sums.
     """
     rows = act.rows.with_columns(c("_ti").set_sorted())
-    top = c("_vmax") if act.merged else c("_v")
-    sums = {"_n": c("_cnt")} if act.merged else {}
+    lists = {"_v": c("_v")}  # list name: per-row value
+    totals = {}  # output: the list it sums
+    if act.merged:
+        lists.update(_cnt=c("_cnt"), _vmax=c("_vmax"))
+        totals["_n"] = "_cnt"
     if bool(params["_sum"].any()):
-        sums["_vsum"] = c("_v")
+        totals["_vsum"] = "_v"
     if trend:
         rows = _suffixes(rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64)), params)
-        sums.update(_sx=c("_x"), _sxx=c("_x") * c("_x"), _sy=c("_ys"), _sxy=c("_xys"))
+        ys = "_ys" if "_ys" in rows.columns else "_v"
+        lists.update({ys: c(ys), "_x": c("_x"), "_xx": c("_x") * c("_x"), "_xys": c("_xys")})
+        totals.update(_sx="_x", _sxx="_xx", _sy=ys, _sxy="_xys")
+    top = c("_vmax" if act.merged else "_v")
     out = (
         rows.lazy()
         .group_by("_ti", maintain_order=True)
@@ -204,14 +211,17 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
             pl.len().cast(pl.Int64).alias("_points"),
             c("_day").last().alias("_last"),
             c("_v").last().alias("_vlast"),
-            top.alias("_done"),
-            *[value.alias(name) for name, value in sums.items()],
+            *[value.alias(name) for name, value in lists.items()],
         )
-        .with_columns(c("_done").list.max() >= 1.0, *[c(name).list.sum() for name in sums])
+        .with_columns(
+            (top.list.max() >= 1.0).alias("_done"),
+            *[c(name).list.sum().alias(out) for out, name in totals.items()],
+        )
+        .drop(list(lists))
     )
     if not act.merged:
         out = out.with_columns(_n=c("_points"))
-    if "_vsum" not in sums:
+    if "_vsum" not in totals:
         out = out.with_columns(_vsum=pl.lit(None, dtype=pl.Float64))
     return _spread(out.collect(), params.height)
 
