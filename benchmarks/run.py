@@ -1115,13 +1115,18 @@ def dask_matches(targets: Any, measurements: Any, tmp: str) -> bool | None:
 
 
 def columnar_and_scaling(
-    m: int, runs: int, log: Callable[..., None], n: int = 1_000_000
+    m: int,
+    runs: int,
+    log: Callable[..., None],
+    n: int = 1_000_000,
+    before_timing: Callable[[], None] = lambda: None,
 ) -> tuple[dict[str, Any], float]:
     """Scalar time per target at 10^4 and 10^6, the columnar engine and polars by hand at 10^6.
 
     The targets are built once as model objects from the same tables the columnar engine
     reads.  Each of *runs* rounds times all four once, in turn, so that a slow spell of the
     machine hits every measurement alike; each figure is the best of its rounds.
+    *before_timing* runs once the targets are built, before the first round.
     """
     rules = load_rules("default")
     ids = [rule.id for rule in rules.rules]
@@ -1129,6 +1134,7 @@ def columnar_and_scaling(
     big = make_frames(n, m)
     small_targets = list(targets_from_frames(*small))
     big_targets = list(targets_from_frames(*big))
+    before_timing()
     best = {
         "small": float("inf"),
         "big": float("inf"),
@@ -1188,26 +1194,24 @@ def memory_job(m: int) -> Any:
     return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
 
 
-def untimed_checks(m: int, skip_1m: bool, skip_dask: bool, log: Callable[..., None]) -> Any:
-    """After every timing: the 10^6 streamed peak memory and the Dask equality check, side
-    by side (neither is a timing, so they may share the cores)."""
-    job = None if skip_1m else memory_job(m)
-    dask_ok = None
-    if not skip_dask:
-        import tempfile
+def memory_result(job: Any, log: Callable[..., None]) -> float:
+    """Wait for :func:`memory_job`: its peak memory in MB."""
+    out, _ = job.communicate()
+    if job.returncode:
+        raise SystemExit("the streamed peak-memory run failed")
+    memory = round(float(out.strip().splitlines()[-1]), 1)
+    log(f"peak memory, 10^6 targets streamed through evaluate_iter: {memory} MB")
+    return memory
 
-        small_t, small_m = make_frames(20_000, m, seed=7)
-        with tempfile.TemporaryDirectory() as tmp:
-            dask_ok = dask_matches(small_t, small_m, tmp)
-        log(f"dask LocalCluster equals single process: {dask_ok}")
-    memory = None
-    if job is not None:
-        out, _ = job.communicate()
-        if job.returncode:
-            raise SystemExit("the streamed peak-memory run failed")
-        memory = round(float(out.strip().splitlines()[-1]), 1)
-        log(f"peak memory, 10^6 targets streamed through evaluate_iter: {memory} MB")
-    return memory, dask_ok
+
+def dask_check(m: int, log: Callable[..., None]) -> bool | None:
+    import tempfile
+
+    small_t, small_m = make_frames(20_000, m, seed=7)
+    with tempfile.TemporaryDirectory() as tmp:
+        ok = dask_matches(small_t, small_m, tmp)
+    log(f"dask LocalCluster equals single process: {ok}")
+    return ok
 
 
 def _classify_each(peer: Callable[[Any], int], facts: list[Any]) -> list[int]:
@@ -1265,6 +1269,17 @@ def scalar_and_peers(n: int, m: int, log: Callable[..., None]) -> dict[str, Any]
     }
 
 
+def make_log(quiet: bool) -> Callable[..., None]:
+    """print, each line prefixed with the seconds since the start (nothing under --json)."""
+    start = time.perf_counter()
+
+    def log(*parts: Any) -> None:
+        if not quiet:
+            print(f"[{time.perf_counter() - start:4.0f}s]", *parts, flush=True)
+
+    return log
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--targets", type=int, default=100_000)
@@ -1284,13 +1299,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Everything timed runs alone, in turn: the parquet file is written before, the memory
-    and Dask checks run after."""
+    """Nothing else of this benchmark runs beside a timing: the parquet file is written
+    before, the memory run overlaps only the building of model objects, the Dask check is
+    last."""
     args = parse_args(argv)
     n = 10_000 if args.quick else args.targets
     m = args.measurements
     skip_1m = args.skip_1m or args.quick
-    log: Callable[..., None] = (lambda *a: None) if args.json else print
+    log = make_log(quiet=args.json)
     run_1e7 = not skip_1m and not args.skip_1e7
     file = ensure_parquet(args.tmp, args.huge, m, log) if run_1e7 else None
 
@@ -1303,10 +1319,18 @@ def main(argv: list[str] | None = None) -> int:
         vs_peer = round(engines["goalcheck"]["per_second"] / engines[fastest]["per_second"], 1)
 
     # (d) scaling and (e) the columnar engine at 10^6: interleaved rounds, best of each
-    scaling = None
+    scaling = memory = None
     columnar: dict[str, Any] = {}
     if not skip_1m:
-        columnar, scaling = columnar_and_scaling(m, args.runs, log, args.big)
+        # (e) the streamed peak-memory run (not a timing) overlaps building the model
+        # objects of the rounds, and is waited for before the first round
+        job = memory_job(m)
+
+        def wait() -> None:
+            nonlocal memory
+            memory = memory_result(job, log)
+
+        columnar, scaling = columnar_and_scaling(m, args.runs, log, args.big, wait)
     # (g) 10^7 targets from parquet, in batches, in a process of its own
     huge: dict[str, Any] = {}
     if file is not None:
@@ -1320,8 +1344,8 @@ def main(argv: list[str] | None = None) -> int:
         )
     # (f) cold start
     cold = cold_start_ratio(3 if args.quick else 7)
-    # (e) memory, (h) Dask LocalCluster equals single process: not timings
-    memory, dask_ok = untimed_checks(m, skip_1m, args.skip_dask, log)
+    # (h) Dask LocalCluster equals single process: not a timing, last
+    dask_ok = None if args.skip_dask else dask_check(m, log)
 
     report = {
         "targets": n,
