@@ -289,3 +289,41 @@ def test_duplicate_target_ids_are_located() -> None:
     targets = dict(TARGETS, id=["t1", "t2", "t1"])
     with pytest.raises(PlanError, match=r"targets:index 2, column id: duplicate target id 't1'"):
         evaluate_frame(pl.DataFrame(targets), None, AS_OF)
+
+
+# --- per-target parameters -------------------------------------------------------------------
+
+OWN = {
+    "id": ["a", "b"],
+    "direction": ["at_least", "at_least"],
+    "target": [10.0, 10.0],
+    "baseline": [0.0, 0.0],
+    "start": ["2024-01-01", "2024-01-01"],
+    "deadline": ["2024-12-31", "2024-12-31"],
+}
+OWN_MEASUREMENTS = {"target_id": ["a", "b"], "date": ["2024-06-01"] * 2, "value": [3.0, 3.0]}
+
+
+def test_a_targets_own_parameter_beats_the_override() -> None:
+    """``param.<name>`` (text cells, as a CSV file has them) where given, else the override."""
+    targets = pl.DataFrame({**OWN, "param.pace_tolerance": ["0,1", None]})
+    result = evaluate_frame(targets, pl.DataFrame(OWN_MEASUREMENTS), AS_OF, pace_tolerance=0.95)
+    assert result["rule"].to_list() == ["on-pace", "otherwise"]
+    lenient = evaluate_frame(targets, pl.DataFrame(OWN_MEASUREMENTS), AS_OF, pace_tolerance=0.2)
+    assert lenient["rule"].to_list() == ["on-pace", "on-pace"]
+
+
+def test_own_parameters_are_refused_as_the_scalar_engine_refuses_them() -> None:
+    measurements = pl.DataFrame(OWN_MEASUREMENTS)
+    unknown = pl.DataFrame({**OWN, "param.pace_tolerence": [None, 0.5]})
+    with pytest.raises(PlanError) as caught:
+        evaluate_frame(unknown, measurements, AS_OF)
+    assert "targets:index 1, column param.pace_tolerence: target 'b': unknown parameter " in str(
+        caught.value
+    )
+    assert "did you mean 'pace_tolerance'" in str(caught.value)
+    wrong_kind = pl.DataFrame({**OWN, "param.pace_tolerance": [True, None]})
+    with pytest.raises(PlanError, match="parameter 'pace_tolerance' must be a number, not True"):
+        evaluate_frame(wrong_kind, measurements, AS_OF)
+    empty = pl.DataFrame({**OWN, "param.nothing": [None, None]})
+    assert evaluate_frame(empty, measurements, AS_OF).height == 2  # no value: nothing to refuse

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,6 +93,38 @@ def test_shipped_rule_sets_agree(name: str, targets, as_of, period) -> None:
 @given(targets=target_lists, as_of=dates, ruleset=gst.rule_sets())
 def test_generated_rule_sets_agree(targets, as_of, ruleset) -> None:
     _check_results(targets, as_of, ruleset, None)
+
+
+def _own_values(ruleset) -> st.SearchStrategy[dict]:
+    """Some of *ruleset*'s parameters with values of their kind (a target's own ``params``)."""
+    extremes = st.sampled_from([-1e9, 0.0, 1e9])  # ones that change verdicts often
+    values = {
+        name: st.booleans()
+        if isinstance(default, bool)
+        else extremes | st.floats(-2 * abs(default) - 1, 2 * abs(default) + 1, allow_nan=False)
+        for name, default in ruleset.parameters.items()
+    }
+    return st.fixed_dictionaries({}, optional=values)
+
+
+@st.composite
+def _with_params(draw, ruleset):
+    """Generated targets, some of them with their own values of *ruleset*'s parameters."""
+    targets = draw(target_lists)
+    return [attrs.evolve(t, params=draw(_own_values(ruleset))) for t in targets]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+@given(data=st.data(), as_of=dates)
+def test_per_target_parameters_agree(name: str, data, as_of) -> None:
+    """A target's ``param.<name>`` column beats the rule set's value, as ``Target.params``."""
+    ruleset = load_rules(name)
+    _check_results(data.draw(_with_params(ruleset)), as_of, ruleset, None)
+
+
+@given(data=st.data(), as_of=dates, ruleset=gst.rule_sets())
+def test_per_target_parameters_of_generated_rule_sets_agree(data, as_of, ruleset) -> None:
+    _check_results(data.draw(_with_params(ruleset)), as_of, ruleset, None)
 
 
 @settings(max_examples=100)

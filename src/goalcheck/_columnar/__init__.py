@@ -20,6 +20,7 @@ import polars as pl
 from goalcheck._columnar._convert import unnest
 from goalcheck._columnar._engine import evaluate, fact_order, prepare
 from goalcheck._columnar._input import Frames, normalize, to_polars
+from goalcheck._columnar._params import own_parameters
 from goalcheck._rollup import apply_rollup, rollup_of
 from goalcheck.engine import resolve_as_of
 from goalcheck.periods import Period
@@ -47,7 +48,8 @@ def evaluate_tables(
     ruleset.bind(**parameters)
     if frames is None:
         frames = normalize(targets, measurements, checkpoints)
-    return evaluate(prepare(frames), day, ruleset, parameters, period).drop("_index")
+    own = own_parameters(frames.targets, ruleset, frames.targets_at)
+    return evaluate(prepare(frames), day, ruleset, parameters, period, own).drop("_index")
 
 
 def evaluate_nested(

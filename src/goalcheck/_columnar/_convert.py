@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 import polars as pl
 
+from goalcheck._io._csv import PARAM_PREFIX
 from goalcheck.model import MeasurementKind, Target
 
 __all__ = ["MEASUREMENT_FIELDS", "nest", "tables_from_targets", "unnest"]
@@ -57,7 +58,11 @@ def _value(value: object) -> object:
 def tables_from_targets(
     targets: Iterable[Target],
 ) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """The targets, measurements and checkpoints tables of *targets*."""
+    """The targets, measurements and checkpoints tables of *targets*.
+
+    A target's own parameters become ``param.<name>`` columns (null for the others).
+    """
+    targets = list(targets)
     rows: dict[str, list[object]] = {name: [] for name in TARGET_SCHEMA}
     measurements: dict[str, list[object]] = {name: [] for name in MEASUREMENT_SCHEMA}
     checkpoints: dict[str, list[object]] = {name: [] for name in CHECKPOINT_SCHEMA}
@@ -76,8 +81,10 @@ def tables_from_targets(
             checkpoints["target_id"].append(target.id)
             checkpoints["date"].append(checkpoint.date)
             checkpoints["value"].append(checkpoint.value)
+    names = sorted({name for target in targets for name in target.params})
+    own = [pl.Series(PARAM_PREFIX + name, [t.params.get(name) for t in targets]) for name in names]
     return (
-        pl.DataFrame(rows, schema=TARGET_SCHEMA),
+        pl.DataFrame(rows, schema=TARGET_SCHEMA).hstack(own),
         pl.DataFrame(measurements, schema=MEASUREMENT_SCHEMA),
         pl.DataFrame(checkpoints, schema=CHECKPOINT_SCHEMA),
     )

@@ -307,11 +307,16 @@ def evaluate(
     ruleset: Any,
     parameters: Mapping[str, Any],
     period: Period | None,
+    own: Collection[str] = (),
 ) -> pl.DataFrame:
-    """``id, status, rule`` and every fact the rule set uses, one row per target."""
+    """``id, status, rule`` and every fact the rule set uses, one row per target.
+
+    *own* names the parameters targets give their own values for (``param.<name>``
+    columns of the targets, checked by :func:`._params.own_parameters`).
+    """
     bound = ruleset.bind(**parameters)
     order = fact_order(ruleset.fact_names | rollup_of(ruleset).facts)  # as the scalar engine
-    conds = conditions(ruleset.trees, bound)
+    conds = conditions(ruleset.trees, bound, own)
     frame = facts_lazy(prepared, as_of, order, period, getattr(ruleset, "years", None))
     unique = ruleset.hit_policy == "unique"
     extra = [compile_chain(conds).alias("_index")]

@@ -20,6 +20,7 @@ from typing import Any, Literal
 import attrs
 import polars as pl
 
+from goalcheck._io._csv import PARAM_PREFIX
 from goalcheck.errors import GoalcheckError, PlanError, Problem, did_you_mean
 from goalcheck.model import Accumulation, Direction, Recurrence, Relative, TargetKind
 from goalcheck.periods import to_date
@@ -29,6 +30,8 @@ __all__ = [
     "Frames",
     "Problems",
     "Where",
+    "bad_rows",
+    "is_param",
     "normalize",
     "read_table",
     "to_polars",
@@ -75,6 +78,7 @@ class Frames:
     checkpoints: pl.DataFrame
     measurements_at: Where = Where("measurements")
     checkpoints_at: Where = Where("checkpoints")
+    targets_at: Where = Where("targets")
 
 
 class Problems:
@@ -144,12 +148,42 @@ def _check_columns(
 ) -> None:
     allowed = list(allowed)
     for name in frame.columns:
-        if name not in allowed:
+        if name not in allowed and not is_param(name):
             hint = did_you_mean(name, allowed) or f" (expected some of {', '.join(allowed)})"
             problems.add(f"unknown column {name!r}{hint}", where, None, f"column {name}")
     for name in required:
         if name not in frame.columns:
             problems.add(f"missing required column {name!r}", where, None, "header")
+
+
+def is_param(name: str) -> bool:
+    """Whether *name* is a ``param.<name>`` column (a target's own rule-set parameter)."""
+    return name.startswith(PARAM_PREFIX) and name != PARAM_PREFIX
+
+
+def _param(frame: pl.DataFrame, name: str, where: Where, problems: Problems) -> pl.Series:
+    """Column *name* (``param.<name>``): true/false as ``Boolean``, numbers as ``Float64``.
+
+    Text cells are read like the CSV reader's: ``true``/``false`` in any case, else a
+    number.  Whether a value suits its parameter is checked against the rule set later
+    (:func:`target_parameters`).
+    """
+    column = frame[name]
+    if column.dtype == pl.Boolean:
+        return column
+    if column.dtype == pl.String:
+        text = column.str.strip_chars().str.to_lowercase()
+        flags = text.is_in(["true", "false"])
+        if bool((flags | text.is_null() | (text == "")).all()) and bool(flags.any()):
+            return (text.set(text == "", None) == "true").alias(name)
+        if bool(flags.any()):  # true/false and numbers: no parameter takes both
+            for i in bad_rows(flags.fill_null(False)):
+                message = (
+                    f"a parameter's column holds numbers or true/false, not both: {column[i]!r}"
+                )
+                problems.add(message, where, i, name)
+            return _nulls(name, pl.Float64, frame.height)
+    return _number(frame, name, where, problems)
 
 
 def _nulls(name: str, dtype: Any, n: int) -> pl.Series:
@@ -170,7 +204,7 @@ def _text(frame: pl.DataFrame, name: str) -> pl.Series:
     return column.alias(name)
 
 
-def _bad_rows(mask: pl.Series) -> list[int]:
+def bad_rows(mask: pl.Series) -> list[int]:
     if not mask.any():  # the usual case, without building the row list
         return []
     return mask.arg_true().head(MAX_PROBLEMS).to_list()
@@ -191,14 +225,14 @@ def _number(
             pl.when(pl.lit(comma)).then(pl.lit(text).str.replace(",", ".")).otherwise(pl.lit(text))
         ).to_series()
         values = text.cast(pl.Float64, strict=False)
-        for i in _bad_rows(values.is_null() & text.is_not_null()):
+        for i in bad_rows(values.is_null() & text.is_not_null()):
             problems.add(f"expected a number, not {text[i]!r}", where, i, name)
     values = values.alias(name)
     finite = values.is_finite()
-    for i in _bad_rows(~finite.fill_null(True)) if not finite.fill_null(True).all() else ():
+    for i in bad_rows(~finite.fill_null(True)) if not finite.fill_null(True).all() else ():
         problems.add(f"{name} must be a finite number, not {values[i]!r}", where, i, name)
     if required:
-        for i in _bad_rows(values.is_null()):
+        for i in bad_rows(values.is_null()):
             problems.add(f"{name} is required", where, i, name)
     return values
 
@@ -227,7 +261,7 @@ def _date(
             days = _phrases(text, days, rest, side, where, problems)
     days = days.alias(name)
     if required:
-        for i in _bad_rows(days.is_null()):
+        for i in bad_rows(days.is_null()):
             problems.add(f"{name} is required", where, i, name)
     return days
 
@@ -267,13 +301,13 @@ def _choice(
 ) -> pl.Series:
     raw = _text(frame, name)
     if required:
-        for i in _bad_rows(raw.is_null()):
+        for i in bad_rows(raw.is_null()):
             problems.add(f"{name} is required", where, i, name)
     if not bool((~raw.is_in(choices) & raw.is_not_null()).any()):
         return raw  # already canonical (the fast path)
     text = raw.str.strip_chars().str.to_lowercase().str.replace_all(r"[- ]", "_")
     text = text.set(text == "", None)
-    for i in _bad_rows(~text.is_in(choices).fill_null(True)):
+    for i in bad_rows(~text.is_in(choices).fill_null(True)):
         problems.add(
             f"{name} must be one of {', '.join(choices)}, not {raw[i]!r}"
             + did_you_mean(str(text[i]), choices),
@@ -302,7 +336,7 @@ def _allowed_measurement_columns() -> list[str]:
 def _targets(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.DataFrame:
     _check_columns(frame, _allowed_target_columns(), ("id", "direction"), where, problems)
     columns: list[pl.Series] = [_text(frame, name) for name in TEXTS]
-    for i in _bad_rows(columns[0].is_null()):
+    for i in bad_rows(columns[0].is_null()):
         problems.add("id is required", where, i, "id")
     for name, choices in CHOICES.items():
         columns.append(
@@ -310,10 +344,11 @@ def _targets(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.DataFr
         )
     columns += [_number(frame, name, where, problems) for name in TARGET_NUMBERS]
     columns += [_date(frame, name, side, where, problems) for name, side in TARGET_DATES.items()]
+    columns += [_param(frame, name, where, problems) for name in frame.columns if is_param(name)]
     out = pl.DataFrame(columns)
     if not _unique(out["id"]):
         duplicated = ~out["id"].is_first_distinct() & out["id"].is_not_null()
-        for i in _bad_rows(duplicated):
+        for i in bad_rows(duplicated):
             problems.add(f"duplicate target id {out['id'][i]!r}", where, i, "id")
     _target_problems(out, where, problems)
     return out
@@ -361,7 +396,7 @@ def _target_problems(out: pl.DataFrame, where: Where, problems: Problems) -> Non
         [expr.fill_null(False).alias(message) for message, (_, expr) in rules.items()]
     )
     for message, (column, _) in rules.items():
-        for i in _bad_rows(masks[message]):
+        for i in bad_rows(masks[message]):
             problems.add(message, where, i, column)
 
 
@@ -383,7 +418,7 @@ def _measurements(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.D
     )
     target_id = _text(frame, "target_id")
     if target_id.null_count():
-        for i in _bad_rows(target_id.is_null()):
+        for i in bad_rows(target_id.is_null()):
             problems.add("target_id is required", where, i, "target_id")
     return pl.DataFrame(
         [
@@ -407,7 +442,7 @@ def _checkpoints(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.Da
         ]
     )
     duplicated = out.select(pl.struct("target_id", "date").is_duplicated()).to_series()
-    for i in _bad_rows(duplicated):
+    for i in bad_rows(duplicated):
         problems.add("two checkpoints of one target on the same date", where, i, "date")
     return out
 
@@ -435,7 +470,7 @@ def normalize(
         checkpoints = pl.DataFrame(schema=EMPTY_CHECKPOINTS)
     checkpoint_frame = _checkpoints(to_polars(checkpoints, "checkpoints"), wc, problems)
     problems.raise_if_any()
-    return Frames(target_frame, measurement_frame, checkpoint_frame, wm, wc)
+    return Frames(target_frame, measurement_frame, checkpoint_frame, wm, wc, wt)
 
 
 def unknown_targets(rows: pl.DataFrame, where: Where) -> None:

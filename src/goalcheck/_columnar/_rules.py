@@ -19,11 +19,12 @@ The chain is ``when(rule 0).then(0).when(rule 1).then(1)...otherwise(-1)``: hit 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import polars as pl
 
+from goalcheck._io._csv import PARAM_PREFIX
 from goalcheck._lang.nodes import Node, NodeVisitor
 
 __all__ = ["compile_chain", "conditions", "match_count"]
@@ -73,8 +74,9 @@ _ARITH = {
 class _Compiler(NodeVisitor):
     """Node -> polars expression, one ``visit_<Class>`` per node class of ``_lang.nodes``."""
 
-    def __init__(self, parameters: Mapping[str, object]) -> None:
+    def __init__(self, parameters: Mapping[str, object], own: Collection[str]) -> None:
         self.parameters = parameters
+        self.own = own
 
     def generic_visit(self, node: Node) -> pl.Expr:  # pragma: no cover - every class handled
         raise TypeError(f"not a rule-language node: {node!r}")
@@ -99,8 +101,12 @@ class _Compiler(NodeVisitor):
         if node.role == "parameter":
             value = self.parameters[node.id]
             if isinstance(value, bool):
-                return pl.lit(value, dtype=pl.Boolean)
-            return pl.lit(float(value), dtype=pl.Float64)  # type: ignore[arg-type]
+                bound = pl.lit(value, dtype=pl.Boolean)
+            else:
+                bound = pl.lit(float(value), dtype=pl.Float64)  # type: ignore[arg-type]
+            if node.id in self.own:  # the target's own value where it gives one
+                return pl.col(PARAM_PREFIX + node.id).fill_null(bound)
+            return bound
         column = pl.col(node.id)
         if kind == "NUMBER":
             return column.cast(pl.Float64)
@@ -150,9 +156,15 @@ class _Compiler(NodeVisitor):
         return pl.when(test).then(body).when(~test).then(orelse).otherwise(unknown)
 
 
-def conditions(trees: Sequence[Node], parameters: Mapping[str, object]) -> list[pl.Expr]:
-    """One boolean expression per rule (null where unknown)."""
-    compiler = _Compiler(parameters)
+def conditions(
+    trees: Sequence[Node], parameters: Mapping[str, object], own: Collection[str] = ()
+) -> list[pl.Expr]:
+    """One boolean expression per rule (null where unknown).
+
+    *parameters* are the bound values; a parameter named in *own* reads the target's
+    ``param.<name>`` column, and the bound value where it is null.
+    """
+    compiler = _Compiler(parameters, own)
     return [compiler.visit(tree) for tree in trees]
 
 
