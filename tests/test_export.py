@@ -761,3 +761,21 @@ def test_demo_compared_with_an_earlier_date_in_every_format(
         assert {"worsened", "improved"} <= {row["change"] for row in rows}
         return
     assert re.search(r"Since 2009-06-30: \d+ targets worsened, \d+ improved", text)
+
+
+@pytest.mark.parametrize(
+    ("facts", "shown"),
+    [
+        ({"target": 90.0}, "90"),  # no target object, no direction fact: no sign guessed
+        ({"target": 90.0, "direction": -1}, "≤ 90"),
+        ({"target": 90.0, "direction": 1}, "≥ 90"),
+        ({"target": 60.0, "target_high": 70.0}, "60–70"),
+    ],
+)
+def test_goal_text_guesses_no_direction(facts: dict[str, object], shown: str) -> None:
+    """A columnar row has no Target: the goal's sign comes from the facts or is left out."""
+    from goalcheck._export._view import Row
+    from goalcheck._export.table import goal_text
+
+    row = Row("t", "", None, None, "met", "Met", "good", None, "", facts)
+    assert goal_text(row, "en") == shown

@@ -186,3 +186,20 @@ class _Colour(enum.Enum):
 )
 def test_json_safe(value: object, expected: object) -> None:
     assert json_safe(value) == expected
+
+
+def test_new_result_builds_what_the_constructor_builds() -> None:
+    """The engine's fast builder sets every field, private ones included, in order."""
+    import attrs
+
+    from goalcheck.report import new_result
+
+    values = ("t1", "Title", "i1", "a1", "met", "r1", {"value": 1.0}, 3, "context")
+    fast, slow = new_result(*values), Result(*values)
+    for field in attrs.fields(Result):
+        assert getattr(fast, field.name) == getattr(slow, field.name), field.name
+    assert type(fast) is Result
+    assert fast == slow
+    assert hash(fast) == hash(slow)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        fast.status = "at_risk"  # type: ignore[misc]

@@ -24,7 +24,7 @@ from goalcheck.errors import EvaluationError
 from goalcheck.facts import fact_plan
 from goalcheck.model import Plan, Target
 from goalcheck.periods import Period, to_date
-from goalcheck.report import Report, Result, Rollup, make_rollup
+from goalcheck.report import Report, Result, Rollup, make_rollup, new_result
 from goalcheck.rules import RuleSet, load_rules
 
 __all__ = ["evaluate", "evaluate_iter", "evaluate_target", "resolve_as_of"]
@@ -42,17 +42,29 @@ def resolve_as_of(as_of: dt.date | str | None, plan: Plan | None = None) -> dt.d
 
 
 def _judge(
-    items: Iterable[tuple[Target, str | None, str | None]],
+    items: Iterable[Any],  # Placed items, or (not placed) Targets
     as_of: dt.date,
     ruleset: RuleSet,
     parameters: Mapping[str, Any],
     period: Period | None,
+    *,
+    placed: bool = True,
 ) -> Iterator[Result]:
+    """The Result of each item: ``(target, initiative, area)``, or (not *placed*) a target
+    whose own fields say its initiative and area (no tuple per target on the streaming path).
+    """
     bindings = Bindings(ruleset, parameters)  # and each target's own parameters (issue 15)
     compute_facts = fact_plan(bindings.fact_names, years=bindings.years).compute
     rule_ids = [rule.id for rule in ruleset.rules]
     statuses = [rule.status for rule in ruleset.rules]
-    for target, initiative, area in items:
+    for item in items:
+        target: Target
+        if placed:
+            target, initiative, area = item
+        else:
+            target = item
+            initiative = target.initiative
+            area = target.area
         facts = compute_facts(target, as_of, period)
         classify, context = bindings.of(target)
         index = classify(facts)
@@ -61,7 +73,7 @@ def _judge(
                 f"no rule of rule set {ruleset.name!r} matched target {target.id!r}; "
                 'end the rule set with a catch-all rule (when = "true")'
             )
-        yield Result(
+        yield new_result(
             target.id,
             target.title,
             initiative,
@@ -91,8 +103,7 @@ def evaluate_iter(
     day = resolve_as_of(as_of)
     ruleset = load_rules(rules)
     ruleset.bind(**parameters)  # fail early, not at the first next()
-    items = ((target, target.initiative, target.area) for target in targets)
-    return _judge(items, day, ruleset, parameters, period)
+    return _judge(targets, day, ruleset, parameters, period, placed=False)
 
 
 def _located(plan: Plan) -> Iterator[tuple[Target, str | None, str | None]]:

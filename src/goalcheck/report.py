@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import linecache
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -146,6 +147,40 @@ class Result:
                 if info.id == self.status:
                     return info.label_da if lang == "da" else info.label_en
         return self.status
+
+
+def _result_builder() -> Callable[..., Result]:
+    """A function building a :class:`Result` from its fields in order, without ``__init__``.
+
+    A frozen class's ``__init__`` stores each field through ``object.__setattr__``, which
+    costs more than all the rule dispatch of a target.  The engine builds one Result per
+    target, so it stores the slots through their descriptors instead.  The source is generated
+    from ``attrs.fields(Result)`` (a field added later is set too) and registered with
+    :mod:`linecache`; Results have no validators or converters, and
+    ``tests/test_report.py`` checks that both ways build equal Results.
+    """
+    names = [field.name for field in attrs.fields(Result)]
+    setters = {f"_set_{name}": getattr(Result, name).__set__ for name in names}
+    arguments = [name.lstrip("_") for name in names]
+    body = "".join(
+        f"    _set_{name}(result, {argument})\n"
+        for name, argument in zip(names, arguments, strict=True)
+    )
+    source = (
+        f"def new_result({', '.join(arguments)}):\n"
+        f"    result = _new(Result)\n{body}    return result\n"
+    )
+    filename = "<goalcheck Result builder>"
+    namespace: dict[str, Any] = {"_new": object.__new__, "Result": Result, **setters}
+    exec(compile(source, filename, "exec"), namespace)
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    built: Callable[..., Result] = namespace["new_result"]
+    return built
+
+
+#: ``new_result(target_id, title, initiative, area, status, rule, facts, index, context)``:
+#: a Result, as ``Result(...)`` with every argument given, at about half the cost.
+new_result = _result_builder()
 
 
 @attrs.frozen

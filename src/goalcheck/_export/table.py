@@ -44,6 +44,8 @@ def goal_text(row: Row, lang: str) -> str:
     if high is not None:
         return f"{fmt_number(target, lang)}–{fmt_number(high, lang)}"
     sign = row.number("direction")
+    if direction is None and sign is None:  # neither the target nor the facts say which way
+        return fmt_number(target, lang)
     if direction == "at_most" or (direction is None and sign is not None and sign < 0):
         return f"≤ {fmt_number(target, lang)}"
     return f"≥ {fmt_number(target, lang)}"

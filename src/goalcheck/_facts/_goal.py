@@ -160,15 +160,13 @@ def band_edge(
     """
     if undetermined or code > BETWEEN or baseline is None:
         return None, direction
-    edge = low
-    sign = direction
-    if code == BETWEEN:
-        edge = None
-        if low is not None and high is not None:
-            if baseline < low:
-                edge, sign = low, 1
-            elif baseline > high:
-                edge, sign = high, -1
-    if edge is not None and (edge - baseline) * sign <= 0:
-        edge = None
-    return edge, sign
+    if code != BETWEEN:  # at_least, at_most: the threshold, if it lies ahead
+        return (None if low is None or (low - baseline) * direction <= 0 else low), direction
+    if low is None or high is None:
+        return None, direction
+    # below the band: the lower edge lies ahead (b < low implies low - b > 0 in IEEE floats)
+    if baseline < low:
+        return low, 1
+    if baseline > high:
+        return high, -1
+    return None, direction

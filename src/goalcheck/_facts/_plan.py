@@ -25,6 +25,7 @@ from collections.abc import Callable, Collection
 import attrs
 
 from goalcheck._facts import _derive, _goal, _scan, _sdg, _window
+from goalcheck._facts._inline import inline
 from goalcheck._funding import FUNDING_FACTS, funding_facts
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
@@ -242,10 +243,11 @@ def _generate(wanted: tuple[str, ...], years: str | None = None) -> FactPlan:
         record = _RECORDS.get(names)
         if needed.intersection(names) or (record is not None and record in needed):
             needed.update(inputs)
+            code = inline(expression, _NAMESPACE)  # the straight derivations' bodies
             if record is not None:  # a stage's tuple: keep it and unpack its fields
-                lines.append(f"    {', '.join(names)} = {record} = {expression}")
+                lines.append(f"    {', '.join(names)} = {record} = {code}")
             else:
-                lines.append(f"    {', '.join(names)} = {expression}")
+                lines.append(f"    {', '.join(names)} = {code}")
     trend = bool(needed & _TREND)
     forecasts = bool(needed & _FORECASTS)
     body = "\n".join(reversed(lines))
