@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from pathlib import Path
 
 import attrs
 import pytest
@@ -167,3 +168,20 @@ def test_open_sdg_facts_with_a_limit_agree(limit, direction) -> None:
     expected = compute_facts(target, as_of)
     for name in names:
         assert same(table[name][0], expected[name]), (name, table[name][0], expected[name])
+
+
+@pytest.fixture(scope="module")
+def whole_years_eurostat(tmp_path_factory) -> object:
+    """The eurostat rule set (it reads the growth facts) with ``years = "whole"``."""
+    text = Path(load_rules("eurostat").source).read_text(encoding="utf-8")
+    text = text.replace('version = "2.0"\n', 'version = "2.0"\nyears = "whole"\n', 1)
+    path = tmp_path_factory.mktemp("rules") / "eurostat-whole.toml"
+    path.write_text(text, encoding="utf-8")
+    ruleset = load_rules(path)
+    assert ruleset.years == "whole"
+    return ruleset
+
+
+@given(targets=target_lists, as_of=dates)
+def test_growth_facts_in_whole_years_agree(whole_years_eurostat, targets, as_of) -> None:
+    _check_results(targets, as_of, whole_years_eurostat, None)

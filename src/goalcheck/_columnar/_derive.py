@@ -122,13 +122,14 @@ def _cagr(base: pl.Expr, top: pl.Expr, years: pl.Expr) -> pl.Expr:
     return finite((top / base) ** (1.0 / years) - 1.0)
 
 
-def _growth(frame: pl.LazyFrame, as_of: int) -> pl.LazyFrame:
+def _growth(frame: pl.LazyFrame, whole: bool) -> pl.LazyFrame:
+    """The growth rates (``_derive.growth_facts``); *whole* counts whole years."""
     v, b, te, dl, last = c("value"), c("_b"), c("_te"), c("_dl"), c("_last")
     frame = frame.with_columns(_base_day=c("_gbd").fill_null(c("_start") - 1))
     base_day = c("_base_day")
-    frame = with_years(frame, "_y_obs", base_day, last)
-    frame = with_years(frame, "_y_need", base_day, dl)
-    frame = with_years(frame, "_y_ahead", last, dl)
+    frame = _span(frame, "_y_obs", base_day, last, whole)
+    frame = _span(frame, "_y_need", base_day, dl, whole)
+    frame = _span(frame, "_y_ahead", last, dl, whole)
     observed, needed = c("_y_obs"), c("_y_need")
     ok = ~c("_mil") & ~c("_und") & v.is_not_null() & b.is_not_null() & (b > 0) & (v > 0)
     ok = ok & last.is_not_null() & base_day.is_not_null() & dl.is_not_null()
@@ -345,7 +346,7 @@ def derive(
     frame = _progress_and_pace(frame, as_of)
     frame = _projection(frame, as_of) if trend else frame.with_columns(projected=NULL_F)
     if growth:
-        frame = _growth(frame, as_of)
+        frame = _growth(frame, whole_years)
     else:
         frame = frame.with_columns(
             growth=NULL_F, growth_required=NULL_F, growth_ratio=NULL_F, anticipated_ratio=NULL_F

@@ -252,16 +252,11 @@ def facts_lazy(
 ) -> pl.LazyFrame:
     """A lazy table: the kept target columns, ``_ti`` and the facts *names*.
 
-    *years* is the rule set's option: ``"whole"`` counts the years of the Open SDG facts as
-    the difference of the years (the growth facts are refused then, not mirrored yet).
+    *years* is the rule set's option: ``"whole"`` counts the years of the Open SDG and the
+    growth facts as the difference of the years.
     """
     wanted = frozenset(fact_order(names))
     whole = years == "whole"
-    if whole and wanted & GROWTH:
-        raise EvaluationError(
-            "the columnar backend does not compute the growth facts with years = 'whole' "
-            "yet; use the scalar engine (goalcheck.evaluate) for this rule set"
-        )
     goal = goal_and_window(prepared.targets, prepared.checkpoints, as_of, period).collect()
     day = day_number(as_of)
     frame = _scanned(prepared, _params(goal), day, wanted)
