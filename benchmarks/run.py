@@ -1092,11 +1092,9 @@ def dask_matches(targets: Any, measurements: Any, tmp: str) -> bool | None:
         return None
     import os
 
-    from goalcheck._columnar._convert import nest
-
     path = os.path.join(tmp, "dask-nested")
     os.makedirs(path, exist_ok=True)
-    nested = nest(targets, measurements)
+    nested = nested_frame(targets, measurements)
     parts = 4
     size = -(-nested.height // parts)
     for k in range(parts):
@@ -1105,7 +1103,7 @@ def dask_matches(targets: Any, measurements: Any, tmp: str) -> bool | None:
     distributed = evaluate_dask(path, AS_OF, "default", workers=2)
     ordered = distributed.sort("id")
     reference = nested.select("id").with_columns(rule=single).sort("id")
-    return (
+    return bool(
         ordered["id"].to_list() == reference["id"].to_list()
         and ordered["rule"].to_list() == reference["rule"].to_list()
     )
@@ -1340,7 +1338,8 @@ def main(argv: list[str] | None = None) -> int:
         huge["seconds"] = round(huge["seconds"], 1)
         log(
             f"columnar, {huge['targets']} targets from parquet in batches of 250,000: "
-            f"{huge['seconds']}s, {huge['per_second']}/s, peak {huge['peak_mb']} MB"
+            f"{huge['seconds']}s, {huge['per_second']}/s, peak {huge['peak_mb']} MB "
+            f"({'under' if huge['peak_mb'] < 2048 else 'OVER'} 2 GB); {huge['statuses']}"
         )
     # (f) cold start
     cold = cold_start_ratio(3 if args.quick else 7)
