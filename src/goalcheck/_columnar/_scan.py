@@ -47,9 +47,14 @@ def _gap(value: pl.Expr) -> pl.Expr:
     return pl.max_horizontal(c("_blo") - value, value - c("_bhi"), pl.lit(0.0))
 
 
+def _of_target(column: pl.Series) -> pl.Expr:
+    """Per row: the value of the per-target *column* (dense by target index) for its target."""
+    return pl.lit(column).gather(c("_ti")).alias(column.name)
+
+
 def _gathered(rows: pl.DataFrame, params: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    """*rows* with the per-target columns *names* of their target (``params`` is dense)."""
-    return rows.hstack(params.select(names)[rows["_ti"]])
+    """*rows* with the per-target columns *names* of their target."""
+    return rows.lazy().with_columns([_of_target(params[name]) for name in names]).collect()
 
 
 def _run_starts(ti: pl.Series) -> pl.Series:
@@ -174,7 +179,7 @@ def window_actuals(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int)
     the kind, as_of and the window's start."""
     keep = ~c("forecast") & (c("_day") <= as_of)
     if params["_lo"].null_count() < params.height:
-        lo = pl.lit(params["_lo"].gather(measurements["_ti"]))
+        lo = _of_target(params["_lo"])
         keep = keep & (lo.is_null() | (c("_day") >= lo))
     act = measurements.lazy().filter(keep).select("_ti", "_day", "_v").collect()
     return Actuals(*_same_day_once(_ordered(act), params))
@@ -241,10 +246,11 @@ def scan_first_met(act: Actuals, params: pl.DataFrame, only: pl.Series | None) -
     milestone is met on the first day an actual reached 1.  Only the running totals need a
     per-target running sum, so only their rows go through one.
     """
-    rows = act.rows
+    counted = act.rows.lazy()
     if only is not None:
-        rows = rows.filter(only.gather(rows["_ti"]))
-    rows = _gathered(rows, params, ["_code", "_t", "_hi", "_b", "_sum", "_mil"])
+        counted = counted.filter(_of_target(only))
+    names = ["_code", "_t", "_hi", "_b", "_sum", "_mil"]
+    rows = counted.with_columns([_of_target(params[name]) for name in names]).collect()
     summed = c("_sum") & ~c("_mil")
     top = c("_vmax") if act.merged else c("_v")
     level = _first_hits(
