@@ -53,8 +53,9 @@ def _of_target(column: pl.Series) -> pl.Expr:
 
 
 def _gathered(rows: pl.DataFrame, params: pl.DataFrame, names: list[str]) -> pl.DataFrame:
-    """*rows* with the per-target columns *names* of their target."""
-    return rows.lazy().with_columns([_of_target(params[name]) for name in names]).collect()
+    """*rows* with the per-target columns *names* of their target (one row gather of
+    several columns: faster than as many gathers in a lazy query)."""
+    return rows.hstack(params.select(names)[rows["_ti"]])
 
 
 def _run_starts(ti: pl.Series) -> pl.Series:
@@ -246,11 +247,10 @@ def scan_first_met(act: Actuals, params: pl.DataFrame, only: pl.Series | None) -
     milestone is met on the first day an actual reached 1.  Only the running totals need a
     per-target running sum, so only their rows go through one.
     """
-    counted = act.rows.lazy()
+    rows = act.rows
     if only is not None:
-        counted = counted.filter(_of_target(only))
-    names = ["_code", "_t", "_hi", "_b", "_sum", "_mil"]
-    rows = counted.with_columns([_of_target(params[name]) for name in names]).collect()
+        rows = rows.lazy().filter(_of_target(only)).collect()
+    rows = _gathered(rows, params, ["_code", "_t", "_hi", "_b", "_sum", "_mil"])
     summed = c("_sum") & ~c("_mil")
     top = c("_vmax") if act.merged else c("_v")
     level = _first_hits(
