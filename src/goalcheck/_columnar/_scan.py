@@ -175,15 +175,25 @@ class Actuals:
     merged: bool
 
 
+def _before_window(act: pl.DataFrame, params: pl.DataFrame) -> bool:
+    """Whether some target's actuals start before its window (*act* in target, day order:
+    a target's first row is its earliest, so comparing first rows answers for all)."""
+    starts = _run_starts(act["_ti"])
+    day, ti = act["_day"].filter(starts), act["_ti"].filter(starts)
+    return bool((day < params["_lo"].gather(ti)).any())
+
+
 def window_actuals(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int) -> Actuals:
-    """The actuals every scan reads (computed once, shared by the scans): one filter for
-    the kind, as_of and the window's start."""
+    """The actuals every scan reads (computed once, shared by the scans): the kind and
+    as_of in one (lazy, parallel) filter; the window's start only when some target's
+    actuals start before it."""
     keep = ~c("forecast") & (c("_day") <= as_of)
-    if params["_lo"].null_count() < params.height:
-        lo = _of_target(params["_lo"])
-        keep = keep & (lo.is_null() | (c("_day") >= lo))
-    act = measurements.lazy().filter(keep).select("_ti", "_day", "_v").collect()
-    return Actuals(*_same_day_once(_ordered(act), params))
+    act = measurements.lazy().filter(keep).select("_ti", "_day", "_v").collect().rechunk()
+    act = _ordered(act)
+    if params["_lo"].null_count() < params.height and _before_window(act, params):
+        lo = params["_lo"].gather(act["_ti"])
+        act = act.filter(lo.is_null() | (act["_day"] >= lo))
+    return Actuals(*_same_day_once(act, params))
 
 
 def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool) -> pl.DataFrame:
