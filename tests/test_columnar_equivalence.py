@@ -185,3 +185,23 @@ def whole_years_eurostat(tmp_path_factory) -> object:
 @given(targets=target_lists, as_of=dates)
 def test_growth_facts_in_whole_years_agree(whole_years_eurostat, targets, as_of) -> None:
     _check_results(targets, as_of, whole_years_eurostat, None)
+
+
+def test_a_running_totals_trend_points_are_the_scalar_ones() -> None:
+    """Found by the dev profile: a running total stuck at a tiny baseline projects to the
+    baseline itself, so ``projected > baseline`` hangs on the last bit of the trend's sums;
+    the columnar points are the scalar engine's (b + day values, summed day by day)."""
+    from goalcheck.model import Measurement, Target
+
+    target = Target(
+        id="A",
+        direction="increase",
+        baseline=8.658410182229582e-168,
+        deadline=dt.date(2000, 1, 1),
+        accumulation="sum",
+        measurements=(
+            Measurement(date=dt.date(2000, 1, 1), value=0.0),
+            Measurement(date=dt.date(2003, 1, 1), value=0.0),
+        ),
+    )
+    _check_results([target], dt.date(2025, 6, 3), load_rules("default"), None)

@@ -222,15 +222,6 @@ def _completed(frame: pl.LazyFrame, names: frozenset[str], trend: bool) -> pl.La
     frame = frame.with_columns(
         _cur=pl.when(cumulative).then(c("_b") + c("_vsum")).otherwise(c("_vlast"))
     )
-    if trend:  # complete the cumulative parts of the sums (see _scan._suffixes)
-        frame = frame.with_columns(
-            _sy=pl.when(cumulative)
-            .then(c("_points").cast(pl.Float64) * c("_b") + c("_sy"))
-            .otherwise(c("_sy")),
-            _sxy=pl.when(cumulative)
-            .then(c("_b") * c("_sx").cast(pl.Float64) + c("_sxy"))
-            .otherwise(c("_sxy")),
-        )
     if not names & MET:
         frame = frame.with_columns(_met=pl.lit(None, dtype=pl.Int32))
     if names & FORECAST:

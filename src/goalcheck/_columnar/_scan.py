@@ -11,8 +11,9 @@ index and date, so polars takes its sorted fast path:
   one for a level (the lower for higher-is-better, the higher for lower-is-better, the one
   farther outside a band, ties to the smaller value).  Those rows are rare, so only they go
   through a second ``group_by``;
-* a cumulative metric's value is the baseline plus the sum of its day values, and the
-  trend's sums over its running count are rewritten as plain sums (see ``_suffixes``);
+* a cumulative metric's value is the baseline plus the sum of its day values; the trend's
+  point for a day is its running count, summed one day at a time as the scalar engine
+  sums it (see ``_trend_terms``), so the points agree to the bit;
 * the forecast is the one made last, then due last, then the less favourable value.
 
 Floating-point sums may be added in another order than the scalar engine's (which adds one
@@ -127,40 +128,25 @@ def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> tuple[pl.DataFram
     return out, True
 
 
-def _run_ends(ti: pl.Series) -> pl.Series:
-    """Per row: the index of its target's last row (rows sorted by target index)."""
-    first = _run_starts(ti).arg_true().cast(pl.Int64)
-    last = (first.shift(-1) - 1).fill_null(len(ti) - 1)
-    return last.gather(ti.rle_id())
+def _running_totals(rows: pl.DataFrame, params: pl.DataFrame) -> pl.Series:
+    """Per row: the value the scan holds that day.  A level's is its value; a running
+    total's is the baseline plus the day values so far, added one day at a time as the
+    scalar scan adds them (only those rows go through a per-target running sum)."""
+    summed = params["_sum"].gather(rows["_ti"])
+    part = _gathered(rows.filter(summed).select("_ti", "_v"), params, ["_b"])
+    part = part.with_columns(_first=_run_starts(part["_ti"]))
+    step = pl.when(c("_first")).then(c("_b") + c("_v")).otherwise(c("_v"))
+    running = part.select(step.cum_sum().over("_ti")).to_series()
+    return rows["_v"].clone().scatter(summed.arg_true(), running).alias("_ys")
 
 
-def _suffixes(rows: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
-    """Per row: what its value adds to the trend's sums ``_ys`` and ``_xys``.
-
-    A level adds ``v`` and ``x*v`` (``_ys`` is left out when no target is cumulative: it
-    would be ``_v``).  A cumulative metric's running count after day k is
-    ``b + S_k`` (S the sum of the day values so far), so ``sum_k y_k = D*b + sum_j v_j*(D -
-    j + 1)`` and ``sum_k x_k*y_k = b*sum(x) + sum_j v_j*sum_(k>=j) x_k``: plain group sums
-    of per-row terms, without a per-group running sum.  The suffix sums come from one global
-    prefix sum of the (integer) day offsets, so they are exact (polars' integer sums wrap
-    around, and the wrap cancels in the difference).
-    """
-    v, x = c("_v"), c("_x")
+def _trend_terms(rows: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
+    """Per row: the trend's point ``_ys`` (left out when no target is a running total: it
+    is ``_v`` then) and ``_xys``, the same per-row terms as the scalar engine's sums."""
+    x = c("_x").cast(pl.Float64)
     if not bool(params["_sum"].any()):
-        return rows.with_columns(_xys=x.cast(pl.Float64) * v)
-    end = _run_ends(rows["_ti"])
-    xc = rows["_x"].cum_sum()
-    rows = rows.with_columns(
-        _left=end - pl.int_range(rows.height, dtype=pl.Int64) + 1,  # rows from here to the end
-        _after=xc.gather(end) - xc + rows["_x"],  # sum of x from here to the end
-        _cum=params["_sum"].gather(rows["_ti"]),
-    )
-    return rows.with_columns(
-        _ys=pl.when(c("_cum")).then(v * c("_left").cast(pl.Float64)).otherwise(v),
-        _xys=pl.when(c("_cum"))
-        .then(v * c("_after").cast(pl.Float64))
-        .otherwise(x.cast(pl.Float64) * v),
-    )
+        return rows.with_columns(_xys=x * c("_v"))
+    return rows.with_columns(_running_totals(rows, params)).with_columns(_xys=x * c("_ys"))
 
 
 @attrs.frozen
@@ -201,10 +187,10 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
     done, least-squares sums; null for a target without actuals.
 
     ``_vsum`` is the sum of the day values (a cumulative metric's value is the baseline
-    plus it); ``_sy`` and ``_sxy`` are the per-row parts of the trend's sums (see
-    :func:`_suffixes`), completed per target in the engine.  One group-wise pass gathers
-    each target's values into lists, whose sums polars takes several times faster than
-    group-wise sums.
+    plus it); ``_sy`` and ``_sxy`` are the trend's sums over the counted days (see
+    :func:`_trend_terms`; the baseline point is added in the derivations).  One group-wise
+    pass gathers each target's values into lists, whose sums polars takes several times
+    faster than group-wise sums.
     """
     rows = act.rows.with_columns(c("_ti").set_sorted())
     lists = {"_v": c("_v")}  # list name: per-row value
@@ -215,7 +201,7 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
     if bool(params["_sum"].any()):
         totals["_vsum"] = "_v"
     if trend:
-        rows = _suffixes(rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64)), params)
+        rows = _trend_terms(rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64)), params)
         ys = "_ys" if "_ys" in rows.columns else "_v"
         lists.update({ys: c(ys), "_x": c("_x"), "_xx": c("_x") * c("_x"), "_xys": c("_xys")})
         totals.update(_sx="_x", _sxx="_xx", _sy=ys, _sxy="_xys")
