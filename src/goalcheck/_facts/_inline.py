@@ -28,6 +28,7 @@ import ast
 import builtins
 import inspect
 import itertools
+import linecache
 import textwrap
 from collections.abc import Callable, Mapping
 from functools import cache
@@ -39,15 +40,29 @@ _SERIAL = itertools.count(1)
 _LITERALS = (int, float, str, bool, type(None))
 
 
+def _definition(function: Callable[..., Any]) -> ast.FunctionDef | None:
+    """The parsed ``def`` of *function*: the lines its code spans, parsed alone (fast)."""
+    code = getattr(function, "__code__", None)
+    if code is None:  # pragma: no cover - a builtin
+        return None
+    ends = [end for _, end, _, _ in code.co_positions() if end is not None]
+    lines = linecache.getlines(code.co_filename)
+    text = "".join(lines[code.co_firstlineno - 1 : max(ends, default=0)])
+    try:
+        tree = ast.parse(textwrap.dedent(text))
+    except SyntaxError:  # pragma: no cover - not a plain def
+        return None
+    node = tree.body[0] if tree.body else None
+    return node if isinstance(node, ast.FunctionDef) else None
+
+
 @cache
 def straight_body(function: Callable[..., Any]) -> ast.FunctionDef | None:
     """The parsed definition of *function* if it has the straight shape, else None."""
-    try:
-        tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
-    except (OSError, TypeError, SyntaxError):  # pragma: no cover - builtins, lambdas
+    definition = _definition(function)
+    if definition is None or definition.name != function.__name__:
         return None
-    definition = tree.body[0]
-    if not isinstance(definition, ast.FunctionDef) or definition.decorator_list:
+    if definition.decorator_list:
         return None
     args = definition.args
     if args.vararg or args.kwarg or args.kwonlyargs or args.posonlyargs:
@@ -212,7 +227,23 @@ class _Rewrite(ast.NodeTransformer):
 
 
 def _copy(node: ast.expr) -> ast.expr:
-    return ast.parse(ast.unparse(node), mode="eval").body
+    copied = _copy_node(node)
+    assert isinstance(copied, ast.expr)
+    return copied
+
+
+def _copy_node(node: ast.AST) -> ast.AST:
+    """A copy of *node*'s tree (without positions; ``ast.fix_missing_locations`` adds them)."""
+    if isinstance(node, ast.expr_context):
+        return node  # Load, Store: no fields, shared
+    fields: dict[str, Any] = {}
+    for name, value in ast.iter_fields(node):
+        if isinstance(value, ast.AST):
+            value = _copy_node(value)
+        elif isinstance(value, list):
+            value = [_copy_node(item) if isinstance(item, ast.AST) else item for item in value]
+        fields[name] = value
+    return type(node)(**fields)
 
 
 def inline(expression: str, namespace: Mapping[str, object]) -> str:
@@ -225,4 +256,4 @@ def inline(expression: str, namespace: Mapping[str, object]) -> str:
         rewritten = _Inliner(namespace).visit(tree)
     except _NotInlinable:
         return expression
-    return ast.unparse(ast.fix_missing_locations(rewritten))
+    return ast.unparse(rewritten)  # unparsed, not compiled: no positions needed
