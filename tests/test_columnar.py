@@ -327,3 +327,33 @@ def test_own_parameters_are_refused_as_the_scalar_engine_refuses_them() -> None:
         evaluate_frame(wrong_kind, measurements, AS_OF)
     empty = pl.DataFrame({**OWN, "param.nothing": [None, None]})
     assert evaluate_frame(empty, measurements, AS_OF).height == 2  # no value: nothing to refuse
+
+
+def test_an_explained_row_names_its_targets_own_parameters_as_the_scalar_engine() -> None:
+    """explain_rows reads ``param.<name>`` from the targets: the same sentence as a Result."""
+    from goalcheck import evaluate_iter
+    from goalcheck.model import Measurement, Target
+
+    targets = pl.DataFrame({**OWN, "param.pace_tolerance": ["0,1", None]})
+    measurements = pl.DataFrame(OWN_MEASUREMENTS)
+    result = evaluate_frame(targets, measurements, AS_OF, pace_tolerance=0.95)
+    report = explain_rows(result, AS_OF, "default", targets=targets, pace_tolerance=0.95)
+    scalar = [
+        Target(
+            i,
+            "at_least",
+            target=10.0,
+            baseline=0.0,
+            start="2024-01-01",
+            deadline="2024-12-31",
+            measurements=[Measurement("2024-06-01", 3.0)],
+            params=params,
+        )
+        for i, params in (("a", {"pace_tolerance": 0.1}), ("b", {}))
+    ]
+    expected = list(evaluate_iter(scalar, AS_OF, "default", pace_tolerance=0.95))
+    for lang in ("en", "da"):
+        got = [r.explain(lang) for r in report.results]
+        assert got == [r.explain(lang) for r in expected]
+    assert "this target's own parameters: pace_tolerance = 0.1" in report.results[0].explanation
+    assert "own parameters" not in report.results[1].explanation
