@@ -114,8 +114,9 @@ def explain_rows(
     ids, or ``None`` for every row.  Each :class:`~goalcheck.report.Result` explains itself
     (``result.explanation``, ``result.explain("da")``) from the facts in the table, exactly
     as the scalar engine's would, without evaluating anything again.  *targets* (optional,
-    the input table) supplies titles, initiatives and areas.  Pass the same *rules* and
-    parameters as to :func:`evaluate_frame`.
+    the input table) supplies titles, initiatives, areas and each target's own parameters
+    (``param.<name>`` columns), which its explanation uses and names as the scalar engine's
+    does.  Pass the same *rules* and parameters as to :func:`evaluate_frame`.
     """
     _need_polars()
     from goalcheck._columnar import report_for
