@@ -137,10 +137,10 @@ def report_for(
     if targets is not None:
         table = to_polars(targets, "targets")
         keep = [name for name in ("id", "title", "initiative", "area") if name in table.columns]
-        chosen_ids = chosen["id"].implode()
-        for row in table.select(keep).filter(pl.col("id").is_in(chosen_ids)).iter_rows(named=True):
+        table = table.filter(pl.col("id").is_in(chosen["id"].implode()))
+        for row in table.select(keep).iter_rows(named=True):
             info[str(row["id"])] = row
-        own = _own_parameters(table.filter(pl.col("id").is_in(chosen_ids)))
+        own = _own_parameters(table)
     contexts: dict[frozenset[tuple[str, Any]], _Context] = {}
     out = []
     for row in chosen.iter_rows(named=True):

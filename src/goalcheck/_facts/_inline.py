@@ -103,10 +103,14 @@ class _Inliner(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
         self.generic_visit(node)  # arguments first, inside out
+        return self.replace(node)
+
+    def replace(self, node: ast.Call) -> ast.expr:
+        """*node* inlined if it calls a straight function of the namespace, else *node*."""
         function = self._function(node)
         if function is None:
             return node
-        return self.expand(function, node.args, self.namespace)
+        return self.expand(function, node.args)
 
     def _function(self, node: ast.Call) -> Callable[..., Any] | None:
         if not isinstance(node.func, ast.Name) or node.keywords:
@@ -121,12 +125,7 @@ class _Inliner(ast.NodeTransformer):
             return None
         return function
 
-    def expand(
-        self,
-        function: Callable[..., Any],
-        args: list[ast.expr],
-        namespace: Mapping[str, object],
-    ) -> ast.expr:
+    def expand(self, function: Callable[..., Any], args: list[ast.expr]) -> ast.expr:
         definition = straight_body(function)
         assert definition is not None
         prefix = f"_{function.__name__}{next(_SERIAL)}_"
@@ -218,12 +217,8 @@ class _Rewrite(ast.NodeTransformer):
         return node if replacement is None else replacement
 
     def visit_Call(self, node: ast.Call) -> ast.expr:
-        self.generic_visit(node)
-        inliner = self.body.inliner
-        function = inliner._function(node)
-        if function is None:
-            return node
-        return inliner.expand(function, node.args, inliner.namespace)
+        self.generic_visit(node)  # the body's names first, then the call itself
+        return self.body.inliner.replace(node)
 
 
 def _copy(node: ast.expr) -> ast.expr:
@@ -233,7 +228,7 @@ def _copy(node: ast.expr) -> ast.expr:
 
 
 def _copy_node(node: ast.AST) -> ast.AST:
-    """A copy of *node*'s tree (without positions; ``ast.fix_missing_locations`` adds them)."""
+    """A copy of *node*'s tree, without positions (the result is unparsed, not compiled)."""
     if isinstance(node, ast.expr_context):
         return node  # Load, Store: no fields, shared
     fields: dict[str, Any] = {}

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import itertools
 import linecache
 from collections.abc import Callable, Collection
@@ -229,6 +230,13 @@ class FactPlan:
     source: str = attrs.field(repr=False)
 
 
+@functools.cache
+def _inlined(expression: str) -> str:
+    """A recipe's expression with its straight calls inlined (once per process: the recipes
+    and the namespace are fixed, and every plan that needs the recipe uses the same text)."""
+    return inline(expression, _NAMESPACE)
+
+
 _PLANS: dict[frozenset[str] | None, FactPlan] = {}
 _WHOLE_YEAR_PLANS: dict[frozenset[str] | None, FactPlan] = {}  # a rule set's years = "whole"
 _MAX_PLANS = 256
@@ -243,7 +251,7 @@ def _generate(wanted: tuple[str, ...], years: str | None = None) -> FactPlan:
         record = _RECORDS.get(names)
         if needed.intersection(names) or (record is not None and record in needed):
             needed.update(inputs)
-            code = inline(expression, _NAMESPACE)  # the straight derivations' bodies
+            code = _inlined(expression)  # the straight derivations' bodies
             if record is not None:  # a stage's tuple: keep it and unpack its fields
                 lines.append(f"    {', '.join(names)} = {record} = {code}")
             else:
