@@ -9,12 +9,14 @@ Every engine's output is checked against goalcheck's before it is timed.
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime as dt
 import functools
 import gc
 import itertools
 import json
 import random
+import re
 import subprocess
 import sys
 import time
@@ -36,13 +38,24 @@ DIRECTIONS = ("at_least", "at_most", "between", "increase", "decrease", "milesto
 ACCUMULATIONS = ("level", "sum")  # sum: per-period amounts added up
 PACE_TOLERANCE = 0.9
 MAX_STALENESS_DAYS = 400
+# The mix of both generators (make_target, make_frames): the share of targets stated without a
+# number, with a forecast, and with no actual at all (a milestone is more often unreported:
+# nothing is reported until it is done).  A target with neither actuals nor a forecast has no
+# measurement at all: about 2.3 % of the targets.
+UNDETERMINED_SHARE = 0.03
+FORECAST_SHARE = 0.3
+UNREPORTED_SHARE = 0.02
+UNREPORTED_MILESTONE_SHARE = 0.10
+MIX_VERSION = 2  # bump when the generated data changes (names the cached parquet file)
 
 
 # --------------------------------------------------------------------------- synthetic data
 
 
 def make_target(i: int, m: int, rng: random.Random) -> Target:
-    """One seeded synthetic target: every direction and accumulation occurs."""
+    """One seeded synthetic target: every direction and accumulation occurs, and targets
+    without a number, with a forecast and with no actual reported (so that every rule of the
+    default rule set fires, among them no-data and milestone-unreported)."""
     direction = DIRECTIONS[i % 6]
     accumulation = ACCUMULATIONS[(i // 6) % 2]
     if direction == "milestone":
@@ -61,13 +74,15 @@ def make_target(i: int, m: int, rng: random.Random) -> Target:
         high = target + rng.uniform(1, 20)
     elif direction == "milestone":
         baseline = 0.0
-    if rng.random() < 0.03 and direction in ("at_least", "at_most", "between"):
+    if rng.random() < UNDETERMINED_SHARE and direction in ("at_least", "at_most", "between"):
         target = high = None  # undetermined ("højst [XX]")
+    unreported = UNREPORTED_MILESTONE_SHARE if direction == "milestone" else UNREPORTED_SHARE
+    actuals = 0 if rng.random() < unreported else m
     measurements = []
     value = baseline
     first = start.toordinal() + rng.randrange(0, 60)
     step = rng.choice((14, 30, 61))
-    for k in range(m):
+    for k in range(actuals):
         day = dt.date.fromordinal(first + k * step)
         if direction == "milestone":
             v = 1.0 if rng.random() < 0.05 else 0.0
@@ -77,7 +92,7 @@ def make_target(i: int, m: int, rng: random.Random) -> Target:
             value += rng.uniform(-3, 4)
             v = round(value, 2)
         measurements.append(Measurement(day, v))
-    if rng.random() < 0.3:
+    if rng.random() < FORECAST_SHARE:
         fday = dt.date.fromordinal(AS_OF.toordinal() + rng.randrange(1, 180))
         fv = (target or baseline) + rng.uniform(-10, 10)
         measurements.append(Measurement(fday, round(fv, 1), MeasurementKind.FORECAST))
@@ -353,9 +368,30 @@ def peer_rule_engine() -> Callable[[dict[str, Any]], int] | None:
     return classify
 
 
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
+_COMPARED_AFTER = re.compile(r"\s*(==|!=|<=|>=|<|>)")
+_COMPARED_BEFORE = re.compile(r"(==|!=|<=|>=|<|>)\s*$")
+_ZEN_WORDS = frozenset({"and", "or", "not", "true", "false", "null"})
+
+
 def _zen_text(expr: str) -> str:
+    """*expr* in zen's expression language.  zen's ``and``, ``or`` and ``not`` take only
+    booleans (a null operand is an error), while goalcheck's null operand does not match: every
+    fact used as a truth value (not compared) is spelled ``(fact == true)``, which is false
+    for null as for false."""
     text = _rule_engine_text(expr)
-    return text.replace(" is False", " == false")
+
+    def truth(found: re.Match[str]) -> str:
+        name = found.group(0)
+        if (
+            name in _ZEN_WORDS
+            or _COMPARED_AFTER.match(text, found.end())
+            or _COMPARED_BEFORE.search(text, 0, found.start())
+        ):
+            return name
+        return f"({name} == true)"
+
+    return _NAME.sub(truth, text)
 
 
 def peer_zen_expressions() -> Callable[[dict[str, Any]], int] | None:
@@ -670,8 +706,10 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     """Seeded synthetic targets and measurements as polars tables (numpy, vectorized).
 
     The same mix as :func:`make_target` (every direction and accumulation, undetermined
-    targets, forecasts on about 30 %), drawn with numpy so that 10^7 targets take seconds.
-    Measurements come target by target in date order, as an export sorted by id would.
+    targets, forecasts on about 30 %, no actual on 2 % of the targets and 10 % of the
+    milestones), drawn with numpy so that 10^7 targets take seconds.  Measurements come
+    target by target in date order, as an export sorted by id would; a target with neither
+    actuals nor a forecast has no row at all.
     """
     import numpy as np
     import polars as pl
@@ -699,9 +737,11 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     sel = code == 2
     target[sel] = baseline[sel] + rng.uniform(-20, 30, sel.sum())
     high[sel] = target[sel] + rng.uniform(1, 20, sel.sum())
-    undetermined = (rng.uniform(0, 1, n) < 0.03) & (code <= 2)
+    undetermined = (rng.uniform(0, 1, n) < UNDETERMINED_SHARE) & (code <= 2)
     target[undetermined] = np.nan
     high[undetermined] = np.nan
+    unreported = np.where(code == 5, UNREPORTED_MILESTONE_SHARE, UNREPORTED_SHARE)
+    reported = rng.uniform(0, 1, n) >= unreported
     first = start.astype(np.int64) + rng.integers(0, 60, n)
     step = np.array([14, 30, 61])[rng.integers(0, 3, n)]
     days = first[:, None] + np.arange(m)[None, :] * step[:, None]
@@ -709,7 +749,7 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     counts = np.round(rng.uniform(0, 8, (n, m)), 1)
     done = (rng.uniform(0, 1, (n, m)) < 0.05).astype(float)
     values = np.where((code == 5)[:, None], done, np.where(cum[:, None], counts, walk))
-    has_fc = rng.uniform(0, 1, n) < 0.3
+    has_fc = rng.uniform(0, 1, n) < FORECAST_SHARE
     fdays = np.datetime64(AS_OF).astype(np.int64) + rng.integers(1, 180, n)
     fvals = np.round(np.where(np.isnan(target), baseline, target) + rng.uniform(-10, 10, n), 1)
     # rows: each target's actuals, then its forecast if any, merged in date order
@@ -717,7 +757,8 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     rows_val = np.concatenate([values, fvals[:, None]], axis=1)
     rows_fc = np.zeros((n, m + 1), dtype=bool)
     rows_fc[:, m] = True
-    keep = np.ones((n, m + 1), dtype=bool)
+    keep = np.empty((n, m + 1), dtype=bool)
+    keep[:, :m] = reported[:, None]
     keep[:, m] = has_fc
     order = np.argsort(rows_day + np.where(keep, 0, 10**7), axis=1, kind="stable")
 
@@ -751,9 +792,11 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
 
 
 def targets_from_frames(targets: Any, measurements: Any) -> Iterator[Target]:
-    """The same targets as model objects, one at a time (measurements are grouped by target)."""
+    """The same targets as model objects, one at a time (measurements are grouped by target
+    in target order; a target may have none)."""
     rows = measurements.select("date", "value", "kind").iter_rows()
-    counts = measurements.group_by("target_id", maintain_order=True).len()["len"].to_list()
+    runs = measurements.group_by("target_id", maintain_order=True).len()
+    counts = dict(zip(runs["target_id"].to_list(), runs["len"].to_list(), strict=True))
     columns = (
         "id",
         "direction",
@@ -764,7 +807,8 @@ def targets_from_frames(targets: Any, measurements: Any) -> Iterator[Target]:
         "deadline",
         "accumulation",
     )
-    for row, count in zip(targets.select(columns).iter_rows(), counts, strict=True):
+    for row in targets.select(columns).iter_rows():
+        count = counts.get(row[0], 0)
         ms = tuple(Measurement(d, v, k) for d, v, k in itertools.islice(rows, count))
         yield Target(
             row[0],
@@ -817,13 +861,19 @@ def _polars_targets(targets: Any, as_of: dt.date) -> Any:
     )
 
 
-def _polars_aggregate(t: Any, measurements: Any, a: int) -> Any:
-    """One group_by pass over the measurements (grouped by target, in target order, so the
-    target index is a run number and per-target columns are gathered, not joined)."""
+def _polars_aggregate(t: Any, ids: Any, measurements: Any, a: int) -> Any:
+    """One group_by pass over the measurements (grouped by target, in target order, so a
+    run of rows is a target and per-target columns are gathered, not joined).  *ids* are
+    the targets' ids: a target without measurements has no run, and gets the aggregates of
+    no rows (the targets with runs are found with one ``is_in`` of the runs' ids)."""
     import polars as pl
 
     c = pl.col
-    ti = measurements["target_id"].rle_id()
+    keys = measurements["target_id"]
+    ti = keys.rle_id()  # the run number of each row
+    heads = keys.filter((ti != ti.shift(1)).fill_null(True))  # each run's id
+    present = None if len(heads) == t.height else ids.is_in(heads.implode())
+    tp = t if present is None else t.filter(present)  # the targets with a run, in order
     day = measurements["date"].cast(pl.Int32)
     m = pl.DataFrame(
         {
@@ -831,10 +881,10 @@ def _polars_aggregate(t: Any, measurements: Any, a: int) -> Any:
             "day": day,
             "v": measurements["value"],
             "fc": measurements["kind"] == "forecast",
-            "first": t["first"].gather(ti),
-            "dl": t["dl"].gather(ti),
-            "lo": t["lo"].gather(ti),
-            "up": t["up"].gather(ti),
+            "first": tp["first"].gather(ti),
+            "dl": tp["dl"].gather(ti),
+            "lo": tp["lo"].gather(ti),
+            "up": tp["up"].gather(ti),
         }
     )
     act = ~c("fc") & (c("day") <= a) & (c("day") >= c("first"))  # the actuals that count
@@ -867,9 +917,13 @@ def _polars_aggregate(t: Any, measurements: Any, a: int) -> Any:
         forecast=c("forecast").last(ignore_nulls=True),
         late=c("late").last(ignore_nulls=True),
     )
-    if out.height != t.height:  # every target has measurements in this data
-        raise AssertionError("a target without measurements")
-    return pl.concat([t, out.drop("ti")], how="horizontal")
+    if present is None:  # every target has measurements
+        return pl.concat([t, out.drop("ti")], how="horizontal")
+    out = out.with_columns(ti=present.arg_true())  # the run's target index
+    f = t.with_row_index("ti").join(out, on="ti", how="left", maintain_order="left")
+    return f.drop("ti").with_columns(  # the aggregates of no rows
+        c("n").fill_null(0), c("done").fill_null(False), c("met_by_deadline").fill_null(False)
+    )
 
 
 def _polars_facts(f: Any, a: int) -> Any:
@@ -930,15 +984,15 @@ def handwritten_polars(targets: Any, measurements: Any, as_of: dt.date) -> Any:
 
     Knows what :func:`make_frames` guarantees: start, deadline and baseline given, no
     checkpoints, relative targets, recurrence or forecast dates of issue, one actual per
-    day, measurements grouped by target in target order (so the target index is a run
-    number, not a join).  The rule index of every target (as in :data:`PY_RULES`).
+    day, measurements grouped by target in target order (so a run of rows is a target, not
+    a join; a target may have no run).  The rule index of every target (as in :data:`PY_RULES`).
     """
     import polars as pl
 
     c = pl.col
     a = (as_of - dt.date(1970, 1, 1)).days
     t = _polars_targets(targets, as_of)
-    f = _polars_facts(_polars_aggregate(t, measurements, a), a)
+    f = _polars_facts(_polars_aggregate(t, targets["id"], measurements, a), a)
     sat, cum, od, fs, mile = c("satisfied"), c("cum"), c("overdue"), c("fs"), c("code") == 5
     no_target = c("target").is_null()
     rising_ceiling = cum & (c("d") < 0)
@@ -1012,13 +1066,18 @@ print(json.dumps({{"targets": n, "seconds": elapsed, "peak_mb": kb / 1024, "stat
 def nested_frame(targets: Any, measurements: Any) -> Any:
     """The nested layout of :func:`goalcheck.frame.evaluate_batch`: one row per target, its
     measurements as a list of ``{date, value, kind}`` structs.  The measurements are grouped
-    by target in target order (:func:`make_frames`), so the lists line up with the targets."""
+    by target in target order (:func:`make_frames`), so the lists line up with the targets
+    when every target has some; a target without measurements gets a null list."""
     import polars as pl
 
     lists = measurements.group_by("target_id", maintain_order=True).agg(
         measurements=pl.struct("date", "value", "kind")
     )
-    return targets.with_columns(lists["measurements"])
+    if lists.height == targets.height:  # every target has measurements: the lists line up
+        return targets.with_columns(lists["measurements"])
+    return targets.join(  # a target without measurements gets a null list
+        lists, left_on="id", right_on="target_id", how="left", maintain_order="left"
+    )
 
 
 def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> None:
@@ -1030,13 +1089,12 @@ def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> N
     try:
         for k, lo in enumerate(range(0, n, chunk)):
             t, ms = make_frames(min(chunk, n - lo), m, seed=20091 + k)
-            prefix = f"p{k}-"
-            t = t.with_columns(id=prefix + t["id"])
-            table = nested_frame(t, ms).to_arrow()
+            nested = nested_frame(t, ms)  # then the chunk's prefix on the ids
+            table = nested.with_columns(id=f"p{k}-" + nested["id"]).to_arrow()
             if writer is None:
                 writer = pq.ParquetWriter(path, table.schema)
             writer.write_table(table, row_group_size=250_000)
-            del t, ms, table
+            del t, ms, nested, table
     finally:
         if writer is not None:
             writer.close()
@@ -1045,7 +1103,8 @@ def write_nested_parquet(path: str, n: int, m: int, chunk: int = 1_000_000) -> N
 def parquet_path(tmp: str, n: int, m: int) -> str:
     import os
 
-    return os.path.join(tmp, f"nested-{n}x{m}.parquet")
+    # the mix's version in the name: a file of an older make_frames is not reused
+    return os.path.join(tmp, f"nested-{n}x{m}-mix{MIX_VERSION}.parquet")
 
 
 def ensure_parquet(tmp: str, n: int, m: int, log: Callable[..., None]) -> str:
@@ -1112,6 +1171,18 @@ def dask_matches(targets: Any, measurements: Any, tmp: str) -> bool | None:
 # --------------------------------------------------------------------------- main
 
 
+def rule_counts(ids: list[str], fired: list[str], log: Callable[..., None]) -> dict[str, int]:
+    """How many targets each rule decided (every rule of the set, in its order), logged with
+    the rules that never fired: the mismatch checks prove nothing about those."""
+    counts = collections.Counter(fired)
+    out = {rule: counts.get(rule, 0) for rule in ids}
+    log("targets per rule: " + ", ".join(f"{rule} {k}" for rule, k in out.items()))
+    never = [rule for rule, k in out.items() if not k]
+    if never:
+        log(f"WARNING: rules that never fired (not checked by the mismatch counts): {never}")
+    return out
+
+
 def columnar_and_scaling(
     m: int,
     runs: int,
@@ -1173,6 +1244,7 @@ def columnar_and_scaling(
         "handwritten_polars_mismatches": sum(
             ids[h] != r for h, r in zip(polars_out, scalar_out, strict=True)
         ),
+        "rule_counts": rule_counts(ids, scalar_out, log),
     }
     log(
         f"columnar at {n}: {result['columnar_per_second']}/s, {result['vs_scalar']}x the scalar "
@@ -1236,6 +1308,7 @@ def scalar_and_peers(n: int, m: int, log: Callable[..., None]) -> dict[str, Any]
     t_hand_e2e, hand_e2e = timed(lambda: [handwritten_end_to_end(t, AS_OF) for t in targets])
     e2e_mismatches = sum(ids[h] != r for h, r in zip(hand_e2e, results, strict=True))
     log(f"end-to-end mismatches between hand-written and goalcheck: {e2e_mismatches}")
+    counts = rule_counts(ids, results, log)
     engines: dict[str, dict[str, Any]] = {
         "goalcheck": {"per_second": round(n / t_gc), "end_to_end_per_second": round(n / t_e2e)},
         "handwritten": {
@@ -1264,6 +1337,7 @@ def scalar_and_peers(n: int, m: int, log: Callable[..., None]) -> dict[str, Any]
         "engines": engines,
         "dispatch_vs_handwritten": round(t_gc / t_hand, 2),
         "end_to_end_vs_handwritten": round(t_e2e / t_hand_e2e, 2),
+        "rule_counts": counts,
     }
 
 
@@ -1366,6 +1440,10 @@ def main(argv: list[str] | None = None) -> int:
         "columnar_targets_per_second_1e7": huge.get("per_second"),
         "peak_memory_mb_1e7_columnar": huge.get("peak_mb"),
         "dask_matches_single_process": dask_ok,
+        # targets per rule id: of the scalar/peer run (the peers check its first 20,000) and
+        # of the 10^6 columnar/scalar run
+        "rule_counts": scalar["rule_counts"],
+        "rule_counts_1e6": columnar.get("rule_counts"),
     }
     print(json.dumps(report, indent=None if args.json else 2))
     return 0
