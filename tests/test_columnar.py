@@ -6,7 +6,10 @@ import datetime as dt
 import subprocess
 import sys
 
+import attrs
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 pl = pytest.importorskip("polars")
 
@@ -357,3 +360,67 @@ def test_an_explained_row_names_its_targets_own_parameters_as_the_scalar_engine(
         assert got == [r.explain(lang) for r in expected]
     assert "this target's own parameters: pace_tolerance = 0.1" in report.results[0].explanation
     assert "own parameters" not in report.results[1].explanation
+
+
+def _sum_target(target_id: str, values: list[float], days: list[str]) -> goalcheck.Target:
+    return goalcheck.Target(
+        target_id,
+        "at_most",
+        target=0.6,
+        baseline=0.1,
+        accumulation="sum",
+        start="2024-01-01",
+        deadline="2024-12-31",
+        measurements=[goalcheck.Measurement(d, v) for d, v in zip(days, values, strict=True)],
+    )
+
+
+def _both(targets: list[goalcheck.Target], as_of: str) -> tuple[list[tuple], list[tuple]]:
+    from goalcheck._columnar._convert import tables_from_targets
+
+    t, m, _ = tables_from_targets(targets)
+    m = m.reverse()  # as an export that lists the newest first
+    columnar = evaluate_frame(t, m, as_of).select("status", "rule", "value").rows()
+    day = dt.date.fromisoformat(as_of)
+    scalar = [(r.status, r.rule, r.facts["value"]) for r in goalcheck.evaluate_iter(targets, day)]
+    return columnar, scalar
+
+
+@pytest.mark.parametrize("as_of", ["2024-06-30", "2025-01-31"])
+def test_a_sums_amounts_are_added_one_at_a_time_as_the_scalar_engine_adds_them(
+    as_of: str,
+) -> None:
+    # 0.1 + 0.2 + 0.3 is 0.6000000000000001, 0.1 + (0.2 + 0.3) is 0.6: adding a target's
+    # amounts before its baseline made "at most 0.6" met after the deadline, against the
+    # scalar engine's "deadline-passed"
+    days = ["2024-02-01", "2024-03-01", "2024-03-01", "2024-04-01"]
+    targets = [
+        _sum_target("a", [0.2, 0.3], days[:2]),
+        _sum_target("same-day", [0.3, 0.2], days[1:3]),  # one day, listed against value order
+        _sum_target("three", [0.1, 0.05, 0.15, 0.2], days),
+    ]
+    columnar, scalar = _both(targets, as_of)
+    assert columnar == scalar  # values compared exactly, not within a tolerance
+    assert columnar[0][2] == 0.1 + 0.2 + 0.3 != 0.6
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    amounts=st.lists(
+        st.tuples(st.integers(0, 40), st.integers(-50, 500).map(lambda k: k / 10)),
+        min_size=1,
+        max_size=8,
+    ),
+    target=st.integers(0, 300).map(lambda k: k / 10),
+)
+def test_a_sums_value_and_verdict_equal_the_scalar_engines_exactly(
+    amounts: list[tuple[int, float]], target: float
+) -> None:
+    start = dt.date(2024, 1, 1)
+    days = [(start + dt.timedelta(days=d)).isoformat() for d, _ in amounts]
+    made = attrs.evolve(
+        _sum_target("s", [v for _, v in amounts], days), target=target, baseline=0.3
+    )
+    for as_of in ("2024-01-20", "2025-03-01"):
+        columnar, scalar = _both([made], as_of)
+        assert columnar == scalar

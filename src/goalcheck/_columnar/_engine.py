@@ -220,7 +220,7 @@ def _completed(frame: pl.LazyFrame, names: frozenset[str], trend: bool) -> pl.La
     frame = frame.with_columns([c(name).fill_null(value) for name, value in fills.items()])
     cumulative = c("_sum")  # amounts that add up
     frame = frame.with_columns(
-        _cur=pl.when(cumulative).then(c("_b") + c("_vsum")).otherwise(c("_vlast"))
+        _cur=pl.when(cumulative).then(c("_total")).otherwise(c("_vlast"))
     )
     if not names & MET:
         frame = frame.with_columns(_met=pl.lit(None, dtype=pl.Int32))

@@ -7,18 +7,20 @@ aggregate is one ``group_by`` over the measurement rows of all targets, sorted b
 index and date, so polars takes its sorted fast path:
 
 * the window filter drops actuals after ``as_of`` or before the target's window start;
-* actuals on the same day count once: summed for a cumulative metric, the less favourable
-  one for a level (the lower for higher-is-better, the higher for lower-is-better, the one
-  farther outside a band, ties to the smaller value).  Those rows are rare, so only they go
-  through a second ``group_by``;
-* a cumulative metric's value is the baseline plus the sum of its day values; the trend's
-  point for a day is its running count, summed one day at a time as the scalar engine
-  sums it (see ``_trend_terms``), so the points agree to the bit;
+* actuals on the same day count once: their amounts added up for a sum, the less
+  favourable one for a level or a running total (the lower for higher-is-better, the higher
+  for lower-is-better, the one farther outside a band, ties to the smaller value).  Those
+  rows are rare, so only they go through a second ``group_by``;
+* a sum's running total (``_run``) is the baseline plus the amounts so far, added one
+  amount at a time in the scalar model's order (day, then value) by a per-target
+  ``cum_sum``, so a sum's value, first day met and trend points agree with the scalar
+  engine's to the bit (``0.1 + 0.2 + 0.3`` is not ``0.1 + (0.2 + 0.3)``, and a target of
+  ``0.6`` tells them apart);
 * the forecast is the one made last, then due last, then the less favourable value.
 
-Floating-point sums may be added in another order than the scalar engine's (which adds one
-value at a time), so they can differ in the last bits: the equivalence tests compare floats
-within 1e-9 relative.
+The trend's least-squares sums are list sums: added in another order than the scalar
+engine's (which adds one point at a time), they can differ in the last bits, so the
+equivalence tests compare floats within 1e-9 relative.
 """
 
 from __future__ import annotations
@@ -82,14 +84,18 @@ def _spread(table: pl.DataFrame, n: int) -> pl.DataFrame:
 
 
 def _ordered(act: pl.DataFrame) -> pl.DataFrame:
-    """*act* sorted by target and day (checked first: the usual input already is)."""
+    """*act* sorted by target, day and value, as the scalar model sorts a target's
+    measurements (checked first: the usual input already is).  The value matters: a day's
+    amounts are added up in that order."""
     n = act.height
     if n > 1:
-        ti, day = act["_ti"], act["_day"]
+        ti, day, v = act["_ti"], act["_day"], act["_v"]
         a_ti, b_ti = ti.slice(0, n - 1), ti.slice(1)
-        ordered = (b_ti > a_ti) | ((b_ti == a_ti) & (day.slice(1) >= day.slice(0, n - 1)))
+        a_day, b_day = day.slice(0, n - 1), day.slice(1)
+        later = (b_day > a_day) | ((b_day == a_day) & (v.slice(1) >= v.slice(0, n - 1)))
+        ordered = (b_ti > a_ti) | ((b_ti == a_ti) & later.fill_null(False))
         if not bool(ordered.all()):
-            act = act.sort("_ti", "_day", "_v")
+            act = act.sort("_ti", "_day", "_v", maintain_order=True)
     return act.with_columns(c("_ti").set_sorted())
 
 
@@ -97,7 +103,8 @@ def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> tuple[pl.DataFram
     """One row per (target, day), and whether some day had more than one actual.
 
     Merged rows carry ``_cnt`` (the day's actuals) and ``_vmax`` (their largest value, for a
-    milestone); ``_v`` is the day's value.
+    milestone); ``_v`` is the day's value and ``_run`` (when *act* has it) the running total
+    after the day's last amount.
     """
     n = act.height
     if n < 2:
@@ -120,33 +127,37 @@ def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> tuple[pl.DataFram
         .then(value.min())
         .otherwise(value.max())
     )
+    held = {}
+    if "_run" in act.columns:
+        held["_run"] = pl.when(c("_sum").first()).then(c("_run").last()).otherwise(chosen)
     merged = multi.group_by("_ti", "_day", maintain_order=True).agg(
-        _v=chosen, _cnt=pl.len().cast(pl.Int64), _vmax=value.max()
+        _v=chosen, _cnt=pl.len().cast(pl.Int64), _vmax=value.max(), **held
     )
     rest = act.filter(~involved).with_columns(_cnt=pl.lit(1, pl.Int64), _vmax=c("_v"))
     out = pl.concat([rest, merged.select(rest.columns)]).sort("_ti", "_day")
     return out, True
 
 
-def _running_totals(rows: pl.DataFrame, params: pl.DataFrame) -> pl.Series:
-    """Per row: the value the scan holds that day.  A level's is its value; a running
-    total's is the baseline plus the day values so far, added one day at a time as the
-    scalar scan adds them (only those rows go through a per-target running sum)."""
-    summed = params["_sum"].gather(rows["_ti"])
-    part = _gathered(rows.filter(summed).select("_ti", "_v"), params, ["_b"])
-    part = part.with_columns(_first=_run_starts(part["_ti"]))
-    step = pl.when(c("_first")).then(c("_b") + c("_v")).otherwise(c("_v"))
-    running = part.select(step.cum_sum().over("_ti")).to_series()
-    return rows["_v"].clone().scatter(summed.arg_true(), running).alias("_ys")
-
-
-def _trend_terms(rows: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
-    """Per row: the trend's point ``_ys`` (left out when no target is a running total: it
-    is ``_v`` then) and ``_xys``, the same per-row terms as the scalar engine's sums."""
-    x = c("_x").cast(pl.Float64)
+def _running_totals(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
+    """*act* with ``_run``, the value the scan holds after each row, when some target adds
+    up amounts: a level's is its value, a sum's the baseline plus the amounts so far, added
+    one at a time in the scalar scan's order (so the totals agree to the bit); only the
+    sums' rows go through a per-target running sum.  Unchanged without a sum."""
     if not bool(params["_sum"].any()):
-        return rows.with_columns(_xys=x * c("_v"))
-    return rows.with_columns(_running_totals(rows, params)).with_columns(_xys=x * c("_ys"))
+        return act
+    summed = params["_sum"].gather(act["_ti"])
+    part = _gathered(act.filter(summed).select("_ti", "_v"), params, ["_b"])
+    part = part.with_columns(_first=_run_starts(part["_ti"]))
+    step = pl.when(c("_first")).then(c("_b").fill_null(0.0) + c("_v")).otherwise(c("_v"))
+    running = part.select(step.cum_sum().over("_ti")).to_series()
+    return act.with_columns(act["_v"].clone().scatter(summed.arg_true(), running).alias("_run"))
+
+
+def _trend_terms(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per row: ``_xys``, the same per-row term as the scalar engine's ``sxy``, from the
+    day's point (``_run`` when some target adds up amounts, else ``_v``)."""
+    ys = "_run" if "_run" in rows.columns else "_v"
+    return rows.with_columns(_xys=c("_x").cast(pl.Float64) * c(ys))
 
 
 @attrs.frozen
@@ -179,16 +190,17 @@ def window_actuals(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int)
     if params["_lo"].null_count() < params.height and _before_window(act, params):
         lo = params["_lo"].gather(act["_ti"])
         act = act.filter(lo.is_null() | (act["_day"] >= lo))
-    return Actuals(*_same_day_once(act, params))
+    return Actuals(*_same_day_once(_running_totals(act, params), params))
 
 
 def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool) -> pl.DataFrame:
     """Per target (one row each, in target order): count, last day and value, milestone
     done, least-squares sums; null for a target without actuals.
 
-    ``_vsum`` is the sum of the day values (a cumulative metric's value is the baseline
-    plus it); ``_sy`` and ``_sxy`` are the trend's sums over the counted days (see
-    :func:`_trend_terms`; the baseline point is added in the derivations).  One group-wise
+    ``_total`` is the running total after the last amount (a sum's value; the last value
+    for the others; null when no target adds up amounts); ``_sy`` and ``_sxy`` are the
+    trend's sums over the counted days (see :func:`_trend_terms`; the baseline point is
+    added in the derivations).  One group-wise
     pass gathers each target's values into lists, whose sums polars takes several times
     faster than group-wise sums.
     """
@@ -198,11 +210,10 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
     if act.merged:
         lists.update(_cnt=c("_cnt"), _vmax=c("_vmax"))
         totals["_n"] = "_cnt"
-    if bool(params["_sum"].any()):
-        totals["_vsum"] = "_v"
+    running = "_run" in rows.columns
     if trend:
-        rows = _trend_terms(rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64)), params)
-        ys = "_ys" if "_ys" in rows.columns else "_v"
+        rows = _trend_terms(rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64)))
+        ys = "_run" if running else "_v"
         lists.update({ys: c(ys), "_x": c("_x"), "_xx": c("_x") * c("_x"), "_xys": c("_xys")})
         totals.update(_sx="_x", _sxx="_xx", _sy=ys, _sxy="_xys")
     top = c("_vmax" if act.merged else "_v")
@@ -213,6 +224,7 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
             pl.len().cast(pl.Int64).alias("_points"),
             c("_day").last().alias("_last"),
             c("_v").last().alias("_vlast"),
+            *([c("_run").last().alias("_total")] if running else []),
             *[value.alias(name) for name, value in lists.items()],
         )
         .with_columns(
@@ -223,8 +235,8 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
     )
     if not act.merged:
         out = out.with_columns(_n=c("_points"))
-    if "_vsum" not in totals:
-        out = out.with_columns(_vsum=pl.lit(None, dtype=pl.Float64))
+    if not running:
+        out = out.with_columns(_total=pl.lit(None, dtype=pl.Float64))
     return _spread(out.collect(), params.height)
 
 
@@ -252,12 +264,11 @@ def scan_first_met(act: Actuals, params: pl.DataFrame, only: pl.Series | None) -
     level = _first_hits(
         rows.lazy().filter(~summed), pl.when(c("_mil")).then(top).otherwise(c("_v"))
     )
-    sums = rows.filter(summed)
-    sums = sums.with_columns(_first=_run_starts(sums["_ti"]))
-    step = pl.when(c("_first")).then(c("_b") + c("_v")).otherwise(c("_v"))
-    running = _first_hits(sums.lazy(), step.cum_sum().over("_ti"))
+    found = [level]
+    if "_run" in rows.columns:  # some target adds up amounts
+        found.append(_first_hits(rows.lazy().filter(summed), c("_run")))
     met = pl.Series("_met", dtype=pl.Int32).extend_constant(None, params.height)
-    for hits in (level, running):
+    for hits in found:
         met = met.scatter(hits["_ti"], hits["_day"])
     return met
 
