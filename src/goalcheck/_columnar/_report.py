@@ -33,7 +33,7 @@ from goalcheck.engine import resolve_as_of
 from goalcheck.report import Report, Rollup
 from goalcheck.rules import RuleSet, load_rules
 
-__all__ = ["report_for"]
+__all__ = ["placement", "report_for"]
 
 _ROW = "__goalcheck_row"
 _KEY = "__goalcheck_key"
@@ -123,6 +123,19 @@ def _placed(results: pl.DataFrame, table: pl.DataFrame | None) -> _Placed:
     if len(lent) != len(areas):  # never for a CSV plan: an initiative's area is a cell
         areas += tuple(a for a in lent if a not in set(areas))
     return _Placed(frame.drop(_ROW, _KEY), areas, initiatives)
+
+
+def placement(targets: pl.DataFrame) -> tuple[tuple[str, ...], dict[str, str | None]]:
+    """The areas of a targets table, and each initiative's area, in the CSV reader's order."""
+    columns = [name for name in ("id", "initiative", "area") if name in targets.columns]
+    placed = _placed(targets.select(columns), None)
+    if not placed.initiatives:
+        return placed.areas, {}
+    first = placed.table.filter(pl.col("initiative").is_not_null()).unique(
+        "initiative", keep="first", maintain_order=True
+    )
+    area_of = dict(zip(first["initiative"].to_list(), first["area"].to_list(), strict=True))
+    return placed.areas, {initiative: area_of[initiative] for initiative in placed.initiatives}
 
 
 @attrs.frozen
