@@ -3,8 +3,9 @@
 A Hypothesis property over generated targets (every feature goalcheck.strategies can draw:
 checkpoints, relative targets, recurrence, bands, milestones, forecasts, same-day values),
 evaluation dates and rule sets (every shipped one, and generated ones): same status, same rule,
-same facts, floats within 1e-9 relative.  The number of examples is bounded by the active
-Hypothesis profile ("ci" by default).
+same facts, floats within 1e-9 relative.  A rule set that applies to funding judges budget
+targets, not goals: its property over plans with funding lines is in test_columnar_funding.py.
+The number of examples is bounded by the active Hypothesis profile ("ci" by default).
 """
 
 from __future__ import annotations
@@ -70,7 +71,23 @@ def _columnar(targets, as_of, ruleset, period):
     return evaluate_tables(*tables[:2], as_of, ruleset, checkpoints=tables[2], period=period)
 
 
+def _check_funding_on_goals(targets, as_of, ruleset, period) -> None:
+    """A rule set with ``applies_to = "funding"`` (the shipped ``funding``) judges the budget
+    targets of a funding table, as ``goalcheck.evaluate`` judges a plan's, never the goals:
+    goals without funding lines give no rows in either engine.  The property over plans with
+    funding lines is tests/test_columnar_funding.py."""
+    from goalcheck._funding import items_for
+    from goalcheck.model import Plan
+
+    plan = Plan(id="plan", title="", targets=targets, period=period)
+    assert list(items_for(plan, ruleset, lambda _: targets)) == []  # what evaluate() judges
+    assert _columnar(targets, as_of, ruleset, period).height == 0
+
+
 def _check_results(targets, as_of, ruleset, period) -> None:
+    if getattr(ruleset, "applies_to", None) == "funding":
+        _check_funding_on_goals(targets, as_of, ruleset, period)
+        return
     expected = _scalar(targets, as_of, ruleset, period)
     unmirrored = sorted(ruleset.fact_names - COMPUTED)
     if unmirrored:  # refused by name, never answered wrongly

@@ -41,13 +41,14 @@ def _need_polars() -> None:
 
 
 def evaluate_frame(
-    targets: Any,
+    targets: Any = None,
     measurements: Any = None,
     as_of: dt.date | str | None = None,
     rules: str | os.PathLike[str] | RuleSet = "default",
     *,
     checkpoints: Any = None,
     period: Period | None = None,
+    funding: Any = None,
     **parameters: Any,
 ) -> pl.DataFrame:
     """Judge every target of a table at *as_of*; one result row per target, in input order.
@@ -59,6 +60,15 @@ def evaluate_frame(
     period phrase), numbers may be numbers or text.  *as_of* is a date or a period phrase
     (its end), by default today.  Keyword arguments override the rule set's parameters.
     *period* gives targets without a start or deadline those of a plan.
+
+    *funding* (optional) has one row per funding line: ``holder`` (the plan's or an
+    initiative's id) and the fields of :class:`~goalcheck.model.Funding` (``amount``, ``year``,
+    ``type``, ``kind``, ``date``, ``recipient``, ``account``, ``note``, ``positions``).  With a
+    rule set that declares ``applies_to = "funding"`` (the shipped ``funding``), the result
+    has one row per budget target derived from it, as :func:`goalcheck.evaluate` judges a
+    plan's budget targets (docs/how-to/evaluate-funding.md), and no goal rows; *targets*
+    may then be left out (given, a budget target id that is also a goal's is refused).  With
+    any other rule set the goals are judged and the funding facts are null.
 
     Raises :class:`~goalcheck.errors.PlanError` listing every problem in the tables, each
     located by table, row and column; :class:`~goalcheck.errors.EvaluationError` when no
@@ -75,6 +85,7 @@ def evaluate_frame(
         checkpoints=checkpoints,
         period=period,
         parameters=parameters,
+        funding=funding,
     )
 
 

@@ -19,10 +19,18 @@ import polars as pl
 
 from goalcheck._columnar._convert import unnest
 from goalcheck._columnar._engine import evaluate, prepare
-from goalcheck._columnar._input import Frames, normalize, to_polars
+from goalcheck._columnar._funding import applies_to, budget_prepared
+from goalcheck._columnar._input import (
+    Frames,
+    Problems,
+    normalize,
+    normalize_funding,
+    to_polars,
+)
 from goalcheck._columnar._params import own_parameters
 from goalcheck._columnar._report import report_for
 from goalcheck.engine import resolve_as_of
+from goalcheck.errors import PlanError
 from goalcheck.periods import Period
 from goalcheck.rules import RuleSet, load_rules
 
@@ -39,16 +47,48 @@ def evaluate_tables(
     period: Period | None = None,
     parameters: Mapping[str, Any] | None = None,
     frames: Frames | None = None,
+    funding: Any = None,
 ) -> pl.DataFrame:
-    """:func:`goalcheck.frame.evaluate_frame` (or the same for already normalized *frames*)."""
+    """:func:`goalcheck.frame.evaluate_frame` (or the same for already normalized *frames*).
+
+    A rule set with ``applies_to = "funding"`` judges the budget targets of *funding* (the
+    goals, when given, only for their ids: a budget target's id must not be a goal's); any
+    other judges the goals, and a funding table given beside them is checked but not judged.
+    """
     day = resolve_as_of(as_of)
     ruleset = load_rules(rules)
     parameters = dict(parameters or {})
     ruleset.bind(**parameters)
-    if frames is None:
-        frames = normalize(targets, measurements, checkpoints)
+    budgets = applies_to(ruleset) == "funding"
+    if frames is None and (targets is not None or not budgets):
+        frames = _normalized(targets, measurements, checkpoints, funding)
+    if budgets:  # the budget targets, as goalcheck.evaluate with applies_to = "funding"
+        lines = normalize_funding(_no_funding() if funding is None else funding)
+        ids = frames.targets["id"] if frames is not None else None
+        prepared = budget_prepared(lines, ids)
+        return evaluate(prepared, day, ruleset, parameters, period).drop("_index")
+    assert frames is not None
     own = own_parameters(frames.targets, ruleset, frames.targets_at)
     return evaluate(prepare(frames), day, ruleset, parameters, period, own).drop("_index")
+
+
+def _no_funding() -> pl.DataFrame:
+    return pl.DataFrame(schema={"holder": pl.String, "amount": pl.Float64})
+
+
+def _normalized(targets: Any, measurements: Any, checkpoints: Any, funding: Any) -> Frames:
+    """The goals' frames, every problem of the goals' tables and the funding table at once."""
+    problems = Problems()
+    frames = None
+    try:
+        frames = normalize(targets, measurements, checkpoints)
+    except PlanError as error:
+        problems.found.extend(error.problems)
+    if funding is not None:
+        normalize_funding(funding, problems=problems)
+    problems.raise_if_any()
+    assert frames is not None
+    return frames
 
 
 def evaluate_nested(

@@ -30,6 +30,7 @@ from goalcheck._columnar._scan import (
     scan_forecasts,
     window_actuals,
 )
+from goalcheck._funding import FUNDING_FACTS
 from goalcheck._rollup import rollup_of
 from goalcheck._vocabulary import FACTS
 from goalcheck.errors import EvaluationError, did_you_mean
@@ -110,6 +111,9 @@ COMPUTED = frozenset(
         "target_met",
         "progress_value",
         "score",
+        # the funding facts (FUND, issue 17): goalcheck._columnar._funding, by the hook in
+        # facts_lazy; null for goals, as the scalar funding_facts gives a goal None
+        *FUNDING_FACTS,
     ]
 )
 
@@ -251,7 +255,7 @@ def facts_lazy(
     goal = goal_and_window(prepared.targets, prepared.checkpoints, as_of, period).collect()
     day = day_number(as_of)
     frame = _scanned(prepared, _params(goal), day, wanted)
-    return derive(
+    frame = derive(
         frame,
         day,
         trend=bool(wanted & PROJECTION),
@@ -259,6 +263,10 @@ def facts_lazy(
         sdg=bool(wanted & SDG),
         whole_years=whole,
     )
+    # --- FUND hook (issue 17): the funding facts join here, by target index (_ti) --------
+    from goalcheck._columnar._funding import funding_columns
+
+    return funding_columns(frame, prepared, as_of, wanted)
 
 
 def facts_table(

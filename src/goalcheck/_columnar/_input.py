@@ -479,3 +479,76 @@ def unknown_targets(rows: pl.DataFrame, where: Where) -> None:
     for index, target_id in rows.head(MAX_PROBLEMS).iter_rows():
         problems.add(f"unknown target {target_id!r}", where, int(index), "target_id")
     problems.raise_if_any()
+
+
+# --- funding (FUND, issue 17) ------------------------------------------------------------------
+
+#: The columns of a funding table: ``holder`` (the plan's or an initiative's id) and the fields
+#: of :class:`goalcheck.model.Funding`, named as the model names them.
+FUNDING_COLUMNS = (
+    "holder",
+    "amount",
+    "year",
+    "type",
+    "kind",
+    "date",
+    "recipient",
+    "account",
+    "note",
+    "positions",
+)
+FUNDING_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # column: (the model's default, the choices)
+    "type": ("other", ("drift", "indsats", "anlaeg", "other")),
+    "kind": ("budget", ("budget", "spent", "carry_over", "requested", "expected")),
+}
+
+
+def _year(frame: pl.DataFrame, where: Where, problems: Problems) -> pl.Series:
+    """Column ``year`` as ``Int32``: a whole number from 1 to 9999 (or empty)."""
+    if "year" not in frame.columns:
+        return _nulls("year", pl.Int32, frame.height)
+    values = _number(frame, "year", where, problems)
+    whole = (values == values.floor()) & (values >= 1) & (values <= 9999)
+    for i in bad_rows(~whole.fill_null(True) & values.is_finite().fill_null(False)):
+        problems.add(
+            f"year must be a whole number from 1 to 9999, not {values[i]!r}", where, i, "year"
+        )
+    return (
+        pl.select(pl.when(pl.lit(whole)).then(pl.lit(values)).cast(pl.Int32))
+        .to_series()
+        .alias("year")
+    )
+
+
+def normalize_funding(
+    table: Any, where: Where | None = None, problems: Problems | None = None
+) -> pl.DataFrame:
+    """A funding table (one row per funding line) as typed, checked columns.
+
+    ``holder`` and ``amount`` are required; ``type`` defaults to ``other`` and ``kind`` to
+    ``budget`` (read like the model: any case, ``-`` or a space for ``_``).  With *problems*,
+    the problems are added to it; else they are raised at once (PlanError).
+    """
+    where = where or Where("funding")
+    own = problems is None
+    found = Problems() if problems is None else problems
+    frame = to_polars(table, "funding")
+    _check_columns(frame, FUNDING_COLUMNS, ("holder", "amount"), where, found)
+    holder = _text(frame, "holder")
+    if "holder" in frame.columns:
+        for i in bad_rows(holder.is_null()):
+            found.add("holder is required", where, i, "holder")
+    columns = [
+        holder,
+        _number(frame, "amount", where, found, required="amount" in frame.columns),
+        _year(frame, where, found),
+    ]
+    for name, (default, choices) in FUNDING_CHOICES.items():
+        columns.append(_choice(frame, name, choices, where, found).fill_null(default))
+    columns.append(_date(frame, "date", "end", where, found))
+    columns += [_text(frame, name) for name in ("recipient", "account", "note")]
+    columns.append(_number(frame, "positions", where, found))
+    if own:
+        found.raise_if_any()
+    return pl.DataFrame(columns)
