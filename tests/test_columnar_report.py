@@ -488,3 +488,22 @@ def test_the_running_pythons_sum_is_the_one_used() -> None:
     method = _report.rollup_of(load_rules("open-sdg"))
     frame = pl.DataFrame({"status": ["x"] * len(values), "score": values})
     assert _report._scores(frame, None, method)[None].total == sum(values)
+
+
+def test_results_in_another_order_than_the_targets_join_by_id() -> None:
+    """Results shuffled against the targets table: each row keeps its own initiative and area,
+    and the groups their counts (the order is the results table's)."""
+    plan, table, measurements = csv_plan(_interleaved())
+    as_of = dt.date(2024, 6, 30)
+    results = evaluate_tables(table, measurements, as_of, "default")
+    straight = report_for(results, as_of, "default", targets=table, plan=plan)
+    shuffled = results.reverse()
+    twice = pl.concat([table, table])  # duplicated ids: the first row counts
+    for targets in (table, twice):
+        got = report_for(shuffled, as_of, "default", targets=targets, plan=plan)
+        assert {(r.target_id, r.initiative, r.area) for r in got} == {
+            (r.target_id, r.initiative, r.area) for r in straight
+        }
+        assert sorted(got.rollups, key=lambda r: (r.level, r.id)) == sorted(
+            straight.rollups, key=lambda r: (r.level, r.id)
+        )

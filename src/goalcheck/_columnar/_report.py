@@ -97,8 +97,13 @@ def _placed(results: pl.DataFrame, table: pl.DataFrame | None) -> _Placed:
         if joined:
             info = table.select(
                 pl.col("id").cast(pl.String), *(pl.col(n).cast(pl.String) for n in joined)
-            ).unique("id", keep="first", maintain_order=True)
-            frame = frame.join(info, on="id", how="left", maintain_order="left")
+            )
+            if info.height == frame.height and info["id"].equals(frame["id"]):
+                frame = frame.hstack(info.drop("id"))  # the usual case: the same rows
+            else:
+                if info["id"].is_duplicated().any():
+                    info = info.unique("id", keep="first", maintain_order=True)
+                frame = frame.join(info, on="id", how="left", maintain_order="left")
     if "initiative" not in frame.columns:
         areas = _distinct(frame["area"]) if "area" in frame.columns else ()
         return _Placed(frame, areas, ())
@@ -278,6 +283,8 @@ def report_for(
     method = rollup_of(ruleset)
     names = fact_order(set(results.columns) & (ruleset.fact_names | method.facts))
     table = to_polars(targets, "targets") if targets is not None else None
+    if table is not None and table.schema.get("id", pl.String) != pl.String:
+        table = table.with_columns(pl.col("id").cast(pl.String))
     placed = _placed(results, table)
     chosen = _selected(placed.table, rows)
     titles: dict[str, str] = {}
