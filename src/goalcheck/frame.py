@@ -128,6 +128,14 @@ def explain_rows(
     the input table) supplies titles, initiatives, areas and each target's own parameters
     (``param.<name>`` columns), which its explanation uses and names as the scalar engine's
     does.  Pass the same *rules* and parameters as to :func:`evaluate_frame`.
+
+    The rollups are those of the *whole* table, whichever rows are chosen (as
+    :meth:`Report.filter <goalcheck.report.Report.filter>` keeps them): the plan's (id
+    ``"rows"``), each area's and each initiative's, placed as the CSV reader places rows and
+    judged by the rule set's rollup method, counted in polars (one Python object per group).
+    The results come in the scalar engine's order (the plan's own targets, then each
+    initiative's), so with *targets* the report equals :func:`goalcheck.evaluate` on the plan
+    of the same CSV rows, filtered to the chosen ones.
     """
     _need_polars()
     from goalcheck._columnar import report_for
