@@ -117,35 +117,49 @@ def check(plan: Plan, as_of: dt.date, rules: object, **parameters: object) -> No
 # --- generated plans with funding lines -------------------------------------------------------
 
 recipients = st.sampled_from([None, "", "A", "a b", "A-B", "Københavns Kommune", " "])
-amounts = st.sampled_from([0.0, 50.0, 100.0, 150.0, 1e6])
+amounts = st.sampled_from([50.0, 100.0, 150.0, 1e6]) | st.sampled_from([0.0, -50.0])
 line_dates = st.dates(min_value=dt.date(2018, 6, 1), max_value=dt.date(2022, 6, 30))
-as_of_dates = st.sampled_from(
-    [dt.date(2019, 12, 30), dt.date(2019, 12, 31), dt.date(2020, 1, 1), dt.date(2020, 2, 29)]
-) | st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2023, 1, 31))
+as_of_dates = (
+    st.sampled_from(
+        [dt.date(2019, 12, 30), dt.date(2019, 12, 31), dt.date(2020, 1, 1), dt.date(2020, 2, 29)]
+    )
+    | st.dates(min_value=dt.date(2019, 1, 1), max_value=dt.date(2021, 12, 31))
+    | st.dates(min_value=dt.date(2018, 1, 1), max_value=dt.date(2023, 1, 31))
+)
+
+
+kinds = st.sampled_from(
+    ["budget"] * 3 + ["spent"] * 4 + ["expected"] * 2 + ["carry_over"] * 2 + ["requested"]
+)
+years = st.sampled_from([2019, 2020, 2021])
 
 
 @st.composite
-def funding_lines(draw: st.DrawFn) -> list[Funding]:
-    """One holder's lines: goalcheck.strategies funding lines in 2019-2021, each given one of
-    a few (recipient, type) pairs drawn first, a date or none, sometimes a round amount, so
-    that groups, carry-overs into the next year and same-day lines meet."""
+def funding_lines(draw: st.DrawFn, min_size: int = 0) -> list[Funding]:
+    """One holder's lines: goalcheck.strategies funding lines, each given one of a few
+    (recipient, type) pairs drawn first, a year in 2019-2021 (mostly), a kind (mostly budget
+    and spent), a date or none and sometimes a round amount, so that groups, carry-overs into
+    the next year, spending during the year and same-day lines meet."""
     pairs = draw(
         st.lists(
-            st.tuples(recipients, st.sampled_from(["other", "drift"])), min_size=1, max_size=3
+            st.tuples(recipients, st.sampled_from(["other", "drift"])), min_size=1, max_size=2
         )
     )
+    held = st.sampled_from(draw(st.lists(years, min_size=1, max_size=2, unique=True)))
     lines = []
-    for line in draw(
-        st.lists(gst.fundings(min_year=2019, max_year=2021, max_value=1e6), max_size=8)
-    ):
+    for line in draw(st.lists(gst.fundings(max_value=1e6), min_size=min_size, max_size=10)):
         recipient, ftype = draw(st.sampled_from(pairs))
+        year = draw(held | held | held | years | st.none())
+        in_year = st.dates(dt.date(year or 2020, 1, 1), dt.date(year or 2020, 12, 31))
         lines.append(
             attrs.evolve(
                 line,
                 amount=draw(amounts | st.just(line.amount)),
+                year=year,
+                kind=draw(kinds),
                 recipient=recipient,
                 type=ftype,
-                date=draw(st.none() | line_dates),
+                date=draw(st.none() | in_year | line_dates),
             )
         )
     return lines
@@ -156,7 +170,7 @@ def funded_plans(draw: st.DrawFn) -> Plan:
     plan = draw(gst.plans(max_size=2, max_initiatives=2))
     initiatives = [attrs.evolve(item, funding=draw(funding_lines())) for item in plan.initiatives]
     assume(plan.id not in {item.id for item in initiatives})  # a holder id names one holder
-    return attrs.evolve(plan, funding=draw(funding_lines()), initiatives=initiatives)
+    return attrs.evolve(plan, funding=draw(funding_lines(min_size=3)), initiatives=initiatives)
 
 
 def test_the_funding_facts_are_mirrored() -> None:
