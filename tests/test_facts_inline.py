@@ -136,3 +136,20 @@ def test_the_default_plan_still_computes_the_same_facts() -> None:
     assert facts["progress"] == pytest.approx(0.5)
     assert facts["elapsed"] == pytest.approx(182 / 366)
     assert facts["pace"] == pytest.approx(0.5 / (182 / 366))
+
+
+def test_placeholders_are_filled_as_names_not_as_text() -> None:
+    from goalcheck._facts._plan import _filled
+
+    filled = _filled("f(TREND, FORECASTS, YEARS, TRENDY, a.TREND, 'TREND')", True, False, "whole")
+    assert filled == "f(True, False, whole_years, TRENDY, a.TREND, 'TREND')"
+    assert _filled("f(YEARS)", False, False, None) == "f(years_between)"
+
+
+@pytest.mark.parametrize("years", [None, "whole"])
+def test_a_generated_plan_keeps_no_placeholder(years: str | None) -> None:
+    import re
+
+    source = fact_plan(None, years=years).source
+    assert not re.search(r"\b(TREND|FORECASTS|YEARS)\b", source)
+    assert ("whole_years" in source) == (years == "whole")

@@ -243,24 +243,49 @@ _MAX_PLANS = 256
 _SERIAL = itertools.count(1)
 
 
+class _Fill(ast.NodeTransformer):
+    """The placeholders of a recipe (``TREND``, ``FORECASTS``, ``YEARS``) as a plan's values:
+    names in the recipe's tree, so a derivation inlined into it later is never touched."""
+
+    def __init__(self, values: dict[str, ast.expr]) -> None:
+        self.values = values
+
+    def visit_Name(self, node: ast.Name) -> ast.expr:
+        return self.values.get(node.id, node)
+
+
+@functools.cache
+def _filled(expression: str, trend: bool, forecasts: bool, years: str | None) -> str:
+    """*expression* with its placeholders filled in, then inlined (once per variant)."""
+    whole = "whole_years" if years == "whole" else "years_between"
+    values: dict[str, ast.expr] = {
+        "TREND": ast.Constant(trend),
+        "FORECASTS": ast.Constant(forecasts),
+        "YEARS": ast.Name(whole, ast.Load()),
+    }
+    tree = _Fill(values).visit(ast.parse(expression, mode="eval"))
+    return _inlined(ast.unparse(tree))
+
+
 def _generate(wanted: tuple[str, ...], years: str | None = None) -> FactPlan:
     """The plan computing *wanted*: the recipes they need, in order, then their dict."""
     needed = set(wanted)
-    lines = []
+    steps = []
     for names, expression, inputs in reversed(_STEPS):
         record = _RECORDS.get(names)
         if needed.intersection(names) or (record is not None and record in needed):
             needed.update(inputs)
-            code = _inlined(expression)  # the straight derivations' bodies
-            if record is not None:  # a stage's tuple: keep it and unpack its fields
-                lines.append(f"    {', '.join(names)} = {record} = {code}")
-            else:
-                lines.append(f"    {', '.join(names)} = {code}")
+            steps.append((names, expression, record))
     trend = bool(needed & _TREND)
     forecasts = bool(needed & _FORECASTS)
-    body = "\n".join(reversed(lines))
-    body = body.replace("TREND", str(trend)).replace("FORECASTS", str(forecasts))
-    body = body.replace("YEARS", "whole_years" if years == "whole" else "years_between")
+    lines = []
+    for names, expression, record in reversed(steps):
+        code = _filled(expression, trend, forecasts, years)  # straight derivations inlined
+        if record is not None:  # a stage's tuple: keep it and unpack its fields
+            lines.append(f"    {', '.join(names)} = {record} = {code}")
+        else:
+            lines.append(f"    {', '.join(names)} = {code}")
+    body = "\n".join(lines)
     items = "".join(f"        {name!r}: {name},\n" for name in wanted)
     source = f"def compute({', '.join(_ARGUMENTS)}):\n{body}\n    return {{\n{items}    }}\n"
     filename = f"<goalcheck facts plan {next(_SERIAL)}>"
