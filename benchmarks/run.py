@@ -35,7 +35,9 @@ except ImportError:  # the facts before they were split into stages
 
 AS_OF = dt.date(2024, 6, 30)
 DIRECTIONS = ("at_least", "at_most", "between", "increase", "decrease", "milestone")
-ACCUMULATIONS = ("level", "sum")  # sum: per-period amounts added up
+# level: the latest value counts; cumulative: each actual the running total to its date;
+# sum: each actual a per-period amount, the value baseline + the amounts (model.Accumulation)
+ACCUMULATIONS = ("level", "cumulative", "sum")
 PACE_TOLERANCE = 0.9
 MAX_STALENESS_DAYS = 400
 # The mix of both generators (make_target, make_frames): the share of targets stated without a
@@ -46,7 +48,7 @@ UNDETERMINED_SHARE = 0.03
 FORECAST_SHARE = 0.3
 UNREPORTED_SHARE = 0.02
 UNREPORTED_MILESTONE_SHARE = 0.10
-MIX_VERSION = 2  # bump when the generated data changes (names the cached parquet file)
+MIX_VERSION = 3  # bump when the generated data changes (names the cached parquet file)
 
 
 # --------------------------------------------------------------------------- synthetic data
@@ -55,9 +57,14 @@ MIX_VERSION = 2  # bump when the generated data changes (names the cached parque
 def make_target(i: int, m: int, rng: random.Random) -> Target:
     """One seeded synthetic target: every direction and accumulation occurs, and targets
     without a number, with a forecast and with no actual reported (so that every rule of the
-    default rule set fires, among them no-data and milestone-unreported)."""
+    default rule set fires, among them no-data and milestone-unreported).
+
+    A level reports a random walk from the baseline; a cumulative target its running total
+    (the baseline plus the counts so far, never decreasing); a sum target the counts
+    themselves (one decimal), which goalcheck adds to the baseline.  Milestones are levels.
+    """
     direction = DIRECTIONS[i % 6]
-    accumulation = ACCUMULATIONS[(i // 6) % 2]
+    accumulation = ACCUMULATIONS[(i // 6) % 3]
     if direction == "milestone":
         accumulation = "level"
     start = dt.date(2023 - rng.randrange(0, 3), 1 + rng.randrange(12), 1)
@@ -87,7 +94,10 @@ def make_target(i: int, m: int, rng: random.Random) -> Target:
         if direction == "milestone":
             v = 1.0 if rng.random() < 0.05 else 0.0
         elif accumulation == "sum":
-            v = round(rng.uniform(0, 8), 1)
+            v = round(rng.uniform(0, 8), 1)  # the period's amount
+        elif accumulation == "cumulative":
+            value += round(rng.uniform(0, 8), 1)  # the running total: baseline + counts
+            v = round(value, 2)
         else:
             value += rng.uniform(-3, 4)
             v = round(value, 2)
@@ -189,7 +199,12 @@ def _meets(x: float, code: str, t: Any, hi: Any, b: float) -> bool | None:
 
 def handwritten_end_to_end(target: Target, as_of: dt.date) -> int:
     """Facts and rules by hand for the synthetic targets (start, deadline, baseline given;
-    no checkpoints, relative targets or recurrence; one actual per day)."""
+    no checkpoints, relative targets or recurrence; one actual per day).
+
+    The day's value is the level or the running total as reported, or (``sum``) the
+    baseline plus the amounts so far, added one at a time in date order; it is also the
+    trend's point and what the first day met is read from.  A cumulative or sum target
+    counts the actuals from its start on."""
     code = target.direction.value
     milestone = code == "milestone"
     cumulative = target.accumulation.value != "level"
@@ -705,9 +720,11 @@ DIRECTION_NAMES = ("at_least", "at_most", "between", "increase", "decrease", "mi
 def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     """Seeded synthetic targets and measurements as polars tables (numpy, vectorized).
 
-    The same mix as :func:`make_target` (every direction and accumulation, undetermined
-    targets, forecasts on about 30 %, no actual on 2 % of the targets and 10 % of the
-    milestones), drawn with numpy so that 10^7 targets take seconds.  Measurements come
+    The same mix as :func:`make_target` (every direction and accumulation: levels as a
+    random walk, cumulative targets as a never decreasing running total, sum targets as
+    one-decimal amounts; undetermined targets, forecasts on about 30 %, no actual on 2 % of
+    the targets and 10 % of the milestones), drawn with numpy so that 10^7 targets take
+    seconds.  Measurements come
     target by target in date order, as an export sorted by id would; a target with neither
     actuals nor a forecast has no row at all.
     """
@@ -717,7 +734,8 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     rng = np.random.default_rng(seed)
     i = np.arange(n)
     code = i % 6
-    cum = ((i // 6) % 2 == 1) & (code != 5)
+    acc = np.where(code == 5, 0, (i // 6) % 3)  # into ACCUMULATIONS; milestones are levels
+    cum = acc > 0  # counts up: cumulative or sum
     starts = np.array(
         [dt.date(2023 - y, 1 + mo, 1) for y in range(3) for mo in range(12)], dtype="datetime64[D]"
     )
@@ -746,9 +764,14 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
     step = np.array([14, 30, 61])[rng.integers(0, 3, n)]
     days = first[:, None] + np.arange(m)[None, :] * step[:, None]
     walk = np.round(np.cumsum(rng.uniform(-3, 4, (n, m)), axis=1) + baseline[:, None], 2)
-    counts = np.round(rng.uniform(0, 8, (n, m)), 1)
+    counts = np.round(rng.uniform(0, 8, (n, m)), 1)  # a sum's amounts
+    totals = np.round(np.cumsum(counts, axis=1) + baseline[:, None], 2)  # running totals
     done = (rng.uniform(0, 1, (n, m)) < 0.05).astype(float)
-    values = np.where((code == 5)[:, None], done, np.where(cum[:, None], counts, walk))
+    values = np.select(
+        [(code == 5)[:, None], (acc == 1)[:, None], (acc == 2)[:, None]],
+        [done, totals, counts],
+        walk,
+    )
     has_fc = rng.uniform(0, 1, n) < FORECAST_SHARE
     fdays = np.datetime64(AS_OF).astype(np.int64) + rng.integers(1, 180, n)
     fvals = np.round(np.where(np.isnan(target), baseline, target) + rng.uniform(-10, 10, n), 1)
@@ -785,7 +808,7 @@ def make_frames(n: int, m: int, seed: int = 20091) -> tuple[Any, Any]:
             "baseline": baseline,
             "start": start,
             "deadline": deadline,
-            "accumulation": np.where(cum, "cumulative", "level"),
+            "accumulation": np.array(ACCUMULATIONS)[acc],
         }
     ).with_columns(pl.col("target").fill_nan(None), pl.col("target_high").fill_nan(None))
     return targets, measurements
@@ -836,7 +859,8 @@ def _polars_targets(targets: Any, as_of: dt.date) -> Any:
     )
     t = targets.select(
         code.alias("code"),
-        (c("accumulation") == "cumulative").alias("cum"),
+        (c("accumulation") != "level").alias("cum"),  # the fact: counts up
+        (c("accumulation") == "sum").alias("summed"),  # amounts added to the baseline
         c("start").cast(pl.Int32).alias("s"),
         c("deadline").cast(pl.Int32).alias("dl"),
         c("baseline").alias("b"),
@@ -882,6 +906,8 @@ def _polars_aggregate(t: Any, ids: Any, measurements: Any, a: int) -> Any:
             "v": measurements["value"],
             "fc": measurements["kind"] == "forecast",
             "first": tp["first"].gather(ti),
+            "summed": tp["summed"].gather(ti),
+            "b": tp["b"].gather(ti),
             "dl": tp["dl"].gather(ti),
             "lo": tp["lo"].gather(ti),
             "up": tp["up"].gather(ti),
@@ -890,17 +916,33 @@ def _polars_aggregate(t: Any, ids: Any, measurements: Any, a: int) -> Any:
     act = ~c("fc") & (c("day") <= a) & (c("day") >= c("first"))  # the actuals that count
     due = c("fc") & (c("day") >= a)
     x = (c("day") - a).cast(pl.Int64)
+    m = m.with_columns(act=act)
+    if bool(t["summed"].any()):
+        # a sum's day value is its running total: the baseline plus the amounts counted so
+        # far, added one at a time in date order, ((b + v1) + v2) + ..., as goalcheck adds
+        # them (a row that does not count adds 0.0, which leaves a float unchanged); only
+        # the sums' rows go through the per-target cum_sum
+        head = (c("ti") != c("ti").shift(1)).fill_null(True)
+        amount = pl.when(c("act")).then(c("v")).otherwise(0.0)
+        steps = m.select(
+            "ti", "summed", step=pl.when(head).then(c("b") + amount).otherwise(amount)
+        )
+        running = steps.filter("summed").select(c("step").cum_sum().over("ti")).to_series()
+        m = m.with_columns(y=m["v"].clone().scatter(steps["summed"].arg_true(), running))
+    else:
+        m = m.with_columns(y=c("v"))
+    y = c("y")  # the day's value: the level, the running total reported, or the sum so far
     # row-wise columns first, so that the group_by only runs plain aggregations
     m = m.select(
         "ti",
-        act.alias("act"),
+        "act",
         pl.when(act).then(c("day")).alias("last"),
-        pl.when(act).then(c("v")).alias("y"),
+        pl.when(act).then(y).alias("y"),
         pl.when(act).then(x).alias("x"),
         pl.when(act).then(x * x).alias("xx"),
-        pl.when(act).then(x * c("v")).alias("xy"),
+        pl.when(act).then(x * y).alias("xy"),
         (act & (c("v") >= 1.0)).alias("done"),
-        (act & (c("day") <= c("dl")) & c("v").is_between(c("lo"), c("up"))).alias("met"),
+        (act & (c("day") <= c("dl")) & y.is_between(c("lo"), c("up"))).alias("met"),
         pl.when(due & (c("day") <= c("dl"))).then(c("v")).alias("forecast"),
         pl.when(due & (c("day") > c("dl"))).then(c("v")).alias("late"),
     )
@@ -985,7 +1027,10 @@ def handwritten_polars(targets: Any, measurements: Any, as_of: dt.date) -> Any:
     Knows what :func:`make_frames` guarantees: start, deadline and baseline given, no
     checkpoints, relative targets, recurrence or forecast dates of issue, one actual per
     day, measurements grouped by target in target order (so a run of rows is a target, not
-    a join; a target may have no run).  The rule index of every target (as in :data:`PY_RULES`).
+    a join; a target may have no run).  A sum's day values are its running totals (a
+    per-target ``cum_sum`` of the baseline and the amounts, in date order, as goalcheck adds
+    them), the trend's points and the first day met read from them.  The rule index of
+    every target (as in :data:`PY_RULES`).
     """
     import polars as pl
 
