@@ -60,11 +60,17 @@ def evaluate_tables(
     parameters = dict(parameters or {})
     ruleset.bind(**parameters)
     budgets = applies_to(ruleset) == "funding"
+    lines = None
     if frames is None and (targets is not None or not budgets):
-        frames = _normalized(targets, measurements, checkpoints, funding)
+        frames, lines = _normalized(targets, measurements, checkpoints, funding)
+    elif funding is not None:  # checked beside the goals even when they are not judged
+        lines = normalize_funding(funding)
     if budgets:  # the budget targets, as goalcheck.evaluate with applies_to = "funding"
-        lines = normalize_funding(_no_funding() if funding is None else funding)
         ids = frames.targets["id"] if frames is not None else None
+        if lines is None:
+            lines = normalize_funding(
+                pl.DataFrame(schema={"holder": pl.String, "amount": pl.Float64})
+            )
         prepared = budget_prepared(lines, ids)
         return evaluate(prepared, day, ruleset, parameters, period).drop("_index")
     assert frames is not None
@@ -72,23 +78,21 @@ def evaluate_tables(
     return evaluate(prepare(frames), day, ruleset, parameters, period, own).drop("_index")
 
 
-def _no_funding() -> pl.DataFrame:
-    return pl.DataFrame(schema={"holder": pl.String, "amount": pl.Float64})
-
-
-def _normalized(targets: Any, measurements: Any, checkpoints: Any, funding: Any) -> Frames:
-    """The goals' frames, every problem of the goals' tables and the funding table at once."""
+def _normalized(
+    targets: Any, measurements: Any, checkpoints: Any, funding: Any
+) -> tuple[Frames, pl.DataFrame | None]:
+    """The goals' frames and the funding lines, with every problem of all tables at once."""
     problems = Problems()
-    frames = None
+    frames = lines = None
     try:
         frames = normalize(targets, measurements, checkpoints)
     except PlanError as error:
         problems.found.extend(error.problems)
     if funding is not None:
-        normalize_funding(funding, problems=problems)
+        lines = normalize_funding(funding, problems=problems)
     problems.raise_if_any()
     assert frames is not None
-    return frames
+    return frames, lines
 
 
 def evaluate_nested(
