@@ -424,3 +424,33 @@ def test_a_sums_value_and_verdict_equal_the_scalar_engines_exactly(
     for as_of in ("2024-01-20", "2025-03-01"):
         columnar, scalar = _both([made], as_of)
         assert columnar == scalar
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    changes=st.lists(st.integers(-100, 300), min_size=2, max_size=20),
+    baseline=st.integers(1, 5000).map(lambda k: k / 10),
+)
+def test_a_percent_targets_threshold_is_the_scalar_engines_to_the_bit(
+    changes: list[int], baseline: float
+) -> None:
+    # polars divides a column by a scalar through its reciprocal: -69 / 100 came out as
+    # -0.6900000000000001, so "at least -69 %" of 1.0 was 0.30999999999999994, not 0.31...05
+    targets = [
+        goalcheck.Target(
+            f"p{i}",
+            "at_least",
+            target=float(change),
+            relative="percent",
+            baseline=baseline,
+            deadline="2025-12-31",
+            measurements=[goalcheck.Measurement("2024-01-31", baseline)],
+        )
+        for i, change in enumerate(changes)
+    ]
+    from goalcheck._columnar._convert import tables_from_targets
+
+    t, m, _ = tables_from_targets(targets)
+    columnar = evaluate_frame(t, m, AS_OF)["target"].to_list()
+    day = dt.date.fromisoformat(AS_OF)
+    assert columnar == [r.facts["target"] for r in goalcheck.evaluate_iter(targets, day)]

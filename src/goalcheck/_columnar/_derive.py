@@ -21,6 +21,15 @@ NULL_F = pl.lit(None, dtype=pl.Float64)
 EPOCH_ORDINAL = EPOCH.toordinal()
 
 
+def divided(x: pl.Expr, by: float) -> pl.Expr:
+    """*x* / *by*, rounded as Python (IEEE) rounds the quotient.  polars divides a column by
+    a scalar as a product with its reciprocal, ``x * (1 / by)``, one unit in the last place
+    off for about a third of the values (``-69 / 100`` gives ``-0.6900000000000001``; kept so
+    on purpose, pola-rs/polars#20038); dividing by a column divides, so *by* is made one
+    (``x * 0.0 + by``: *x* is finite where it is used, and null stays null)."""
+    return x / (x * 0.0 + by)
+
+
 def finite(x: pl.Expr) -> pl.Expr:
     """*x*, or null when it is infinite or NaN."""
     return pl.when(x.is_finite()).then(x).otherwise(NULL_F)

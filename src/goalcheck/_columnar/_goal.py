@@ -16,6 +16,7 @@ import datetime as dt
 import polars as pl
 
 from goalcheck._columnar._dates import day_number
+from goalcheck._columnar._derive import divided
 from goalcheck.model import Accumulation
 from goalcheck.periods import Period
 
@@ -91,7 +92,7 @@ def _threshold(frame: pl.LazyFrame, checkpoints: pl.DataFrame | None, as_of: int
             .then(None)
             .when(c("relative") == "absolute")
             .then(b + raw)
-            .otherwise(b * (1.0 + raw / 100.0))
+            .otherwise(b * (1.0 + divided(raw, 100.0)))
         )
 
     return frame.with_columns(
