@@ -209,7 +209,10 @@ def test_cli_json_of_an_example_is_the_scalar_one(tmp_path: Path, name: str, rul
     assert _cli([*base, "--engine", "columnar"], tmp_path / "c.json") == scalar
 
 
-@pytest.mark.parametrize("options", [["--status", "at_risk"], ["--compare-to", "2009-06-30"]])
+@pytest.mark.parametrize(
+    "options",
+    [["--status", "at_risk"], ["--compare-to", "2009-06-30"], ["--title", "Aftale 2009"]],
+)
 def test_cli_status_and_compare_to_are_the_scalar_ones(tmp_path: Path, options: list[str]) -> None:
     name = "beskaeftigelsesaftale-2009"
     targets, measurements = _write_csv(name, tmp_path / name)

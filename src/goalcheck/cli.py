@@ -229,7 +229,12 @@ def _columnar(args: argparse.Namespace, as_of: Any, rs: Any, params: Any) -> Any
         raise MissingDependencyError(
             "--engine columnar needs polars: pip install 'goalcheck[polars]'"
         ) from None
-    return evaluate_files(args.targets, args.measurements, as_of, rs, params)
+    # the JSON report needs only the plan's skeleton (areas, initiatives); the other views
+    # and --compare-to DATE need the targets as model objects, read from the same files
+    whole = _format(args) != "json" or bool(getattr(args, "compare_to", None))
+    return evaluate_files(
+        args.targets, args.measurements, as_of, rs, params, title=args.title, whole_plan=whole
+    )
 
 
 def _evaluate_and_emit(args: argparse.Namespace, load: Callable[[], Plan]) -> int:
