@@ -83,38 +83,50 @@ def _spread(table: pl.DataFrame, n: int) -> pl.DataFrame:
     )
 
 
-def _ordered(act: pl.DataFrame) -> pl.DataFrame:
-    """*act* sorted by target, day and value, as the scalar model sorts a target's
-    measurements (checked first: the usual input already is).  The value matters: a day's
-    amounts are added up in that order."""
+def _day_keys(act: pl.DataFrame) -> pl.Series:
+    """Per row after the first: how far its (target, day) lies past the row before's, as one
+    integer (negative: out of order, 0: the same day of the same target)."""
+    key = act["_ti"].cast(pl.Int64) * 2**32 + act["_day"].cast(pl.Int64)
     n = act.height
-    if n > 1:
-        ti, day, v = act["_ti"], act["_day"], act["_v"]
-        a_ti, b_ti = ti.slice(0, n - 1), ti.slice(1)
-        a_day, b_day = day.slice(0, n - 1), day.slice(1)
-        later = (b_day > a_day) | ((b_day == a_day) & (v.slice(1) >= v.slice(0, n - 1)))
-        ordered = (b_ti > a_ti) | ((b_ti == a_ti) & later.fill_null(False))
-        if not bool(ordered.all()):
-            act = act.sort("_ti", "_day", "_v", maintain_order=True)
-    return act.with_columns(c("_ti").set_sorted())
+    return key.slice(1) - key.slice(0, n - 1)
 
 
-def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> tuple[pl.DataFrame, bool]:
-    """One row per (target, day), and whether some day had more than one actual.
+def _ordered(act: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
+    """*act* sorted by target, day and value, as the scalar model sorts a target's
+    measurements (checked first: the usual input already is), and per row after the first
+    whether it is the same day of the same target as the row before (None when no row is).
+    The value matters: a day's amounts are added up in that order."""
+    if act.height < 2:
+        return act.with_columns(c("_ti").set_sorted()), None
+    step = _day_keys(act)
+    ties = step == 0
+    unordered = bool((step < 0).any())
+    if not unordered and bool(ties.any()):
+        v = act["_v"]
+        unordered = bool((ties & (v.slice(1) < v.slice(0, act.height - 1))).any())
+    if unordered:
+        act = act.sort("_ti", "_day", "_v", maintain_order=True)
+        ties = _day_keys(act) == 0
+    act = act.with_columns(c("_ti").set_sorted())
+    return act, ties if bool(ties.any()) else None
+
+
+def _same_day_once(
+    act: pl.DataFrame, params: pl.DataFrame, ties: pl.Series | None
+) -> tuple[pl.DataFrame, bool]:
+    """One row per (target, day), and whether some day had more than one actual (*ties*:
+    per row after the first, whether it is the same day as the row before).
 
     Merged rows carry ``_cnt`` (the day's actuals) and ``_vmax`` (their largest value, for a
     milestone); ``_v`` is the day's value and ``_run`` (when *act* has it) the running total
-    after the day's last amount.
+    after the day's last amount.  A merged day takes the place of its first row, so the rows
+    stay in order without sorting them again.
     """
-    n = act.height
-    if n < 2:
-        return act, False
-    ti, day = act["_ti"], act["_day"]
-    same = (ti.slice(1) == ti.slice(0, n - 1)) & (day.slice(1) == day.slice(0, n - 1))
-    if not bool(same.any()):
+    if ties is None:
         return act, False
     false = pl.Series([False])
-    involved = pl.concat([false, same]) | pl.concat([same, false])
+    repeat = pl.concat([false, ties])  # the same day as the row before
+    involved = repeat | pl.concat([ties, false])
     multi = _gathered(act.filter(involved), params, ["_blo", "_bhi", "_d", "_sum"])
     value = c("_v")
     band = c("_blo").is_not_null() & c("_bhi").is_not_null() & (c("_d") == 0)
@@ -133,9 +145,12 @@ def _same_day_once(act: pl.DataFrame, params: pl.DataFrame) -> tuple[pl.DataFram
     merged = multi.group_by("_ti", "_day", maintain_order=True).agg(
         _v=chosen, _cnt=pl.len().cast(pl.Int64), _vmax=value.max(), **held
     )
-    rest = act.filter(~involved).with_columns(_cnt=pl.lit(1, pl.Int64), _vmax=c("_v"))
-    out = pl.concat([rest, merged.select(rest.columns)]).sort("_ti", "_day")
-    return out, True
+    out = act.filter(~repeat).with_columns(_cnt=pl.lit(1, pl.Int64), _vmax=c("_v"))
+    at = (involved & ~repeat).filter(~repeat).arg_true()  # each merged day's first row
+    for name in merged.columns:
+        if name not in ("_ti", "_day"):
+            out = out.with_columns(out[name].scatter(at, merged[name].cast(out[name].dtype)))
+    return out.with_columns(c("_ti").set_sorted()), True
 
 
 def _running_totals(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
@@ -186,11 +201,13 @@ def window_actuals(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int)
     actuals start before it."""
     keep = ~c("forecast") & (c("_day") <= as_of)
     act = measurements.lazy().filter(keep).select("_ti", "_day", "_v").collect().rechunk()
-    act = _ordered(act)
+    act, ties = _ordered(act)
     if params["_lo"].null_count() < params.height and _before_window(act, params):
         lo = params["_lo"].gather(act["_ti"])
         act = act.filter(lo.is_null() | (act["_day"] >= lo))
-    return Actuals(*_same_day_once(_running_totals(act, params), params))
+        step = _day_keys(act) if act.height > 1 else None
+        ties = None if step is None or not bool((step == 0).any()) else step == 0
+    return Actuals(*_same_day_once(_running_totals(act, params), params, ties))
 
 
 def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool) -> pl.DataFrame:
