@@ -44,6 +44,7 @@ from goalcheck.model import (
 __all__ = [
     "FUNDING_FACTS",
     "BudgetTarget",
+    "applies_to",
     "budget_item",
     "budget_targets",
     "funding_facts",
@@ -216,21 +217,26 @@ def located_budget_targets(plan: Plan) -> Iterator[Item]:
 APPLIES_TO = ("goals", "funding")
 
 
-def items_for(plan: Plan, ruleset: Any, goals: Callable[[Plan], Iterable[Item]]) -> Iterator[Item]:
-    """What *ruleset* judges: its ``applies_to`` says goals (the default) or funding."""
-    applies_to = getattr(ruleset, "applies_to", None) or "goals"
-    if applies_to not in APPLIES_TO:
-        hint = did_you_mean(applies_to, APPLIES_TO)
+def applies_to(ruleset: Any) -> str:
+    """The rule set's ``applies_to``: goals (the default) or funding (RuleError otherwise)."""
+    value = getattr(ruleset, "applies_to", None) or "goals"
+    if value not in APPLIES_TO:
+        hint = did_you_mean(value, APPLIES_TO)
         raise RuleError(
             [
                 Problem(
-                    f"unknown applies_to {applies_to!r}{hint}; use goals or funding",
+                    f"unknown applies_to {value!r}{hint}; use goals or funding",
                     ruleset.source,
                     "applies_to",
                 )
             ]
         )
-    if applies_to == "funding":
+    return str(value)
+
+
+def items_for(plan: Plan, ruleset: Any, goals: Callable[[Plan], Iterable[Item]]) -> Iterator[Item]:
+    """What *ruleset* judges: its ``applies_to`` says goals (the default) or funding."""
+    if applies_to(ruleset) == "funding":
         return located_budget_targets(plan)
     return iter(goals(plan))
 

@@ -29,15 +29,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from typing import Any
 
 import attrs
 import polars as pl
 
 from goalcheck._columnar._dates import day_number
 from goalcheck._columnar._engine import Prepared
-from goalcheck._funding import APPLIES_TO, FUNDING_FACTS, _slug
-from goalcheck.errors import PlanError, Problem, RuleError, did_you_mean
+from goalcheck._funding import FUNDING_FACTS, _slug, applies_to
+from goalcheck.errors import PlanError, Problem
 
 __all__ = [
     "BOOLEAN_FACTS",
@@ -65,23 +64,6 @@ class BudgetPrepared(Prepared):
 
     budgets: pl.DataFrame = attrs.field(kw_only=True)
     lines: pl.DataFrame = attrs.field(kw_only=True)
-
-
-def applies_to(ruleset: Any) -> str:
-    """The rule set's ``applies_to`` (goals or funding), checked as the scalar engine does."""
-    value = getattr(ruleset, "applies_to", None) or "goals"
-    if value not in APPLIES_TO:
-        hint = did_you_mean(value, APPLIES_TO)
-        raise RuleError(
-            [
-                Problem(
-                    f"unknown applies_to {value!r}{hint}; use goals or funding",
-                    ruleset.source,
-                    "applies_to",
-                )
-            ]
-        )
-    return str(value)
 
 
 def _sum(expr: pl.Expr) -> pl.Expr:
