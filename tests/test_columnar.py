@@ -454,3 +454,27 @@ def test_a_percent_targets_threshold_is_the_scalar_engines_to_the_bit(
     columnar = evaluate_frame(t, m, AS_OF)["target"].to_list()
     day = dt.date.fromisoformat(AS_OF)
     assert columnar == [r.facts["target"] for r in goalcheck.evaluate_iter(targets, day)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    runs=st.lists(
+        st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=30),
+        min_size=1,
+        max_size=40,
+    ),
+    long_run=st.booleans(),
+)
+def test_run_sums_add_one_value_at_a_time_as_python_does(
+    runs: list[list[float]], long_run: bool
+) -> None:
+    import itertools
+
+    from goalcheck._columnar import _scan
+
+    if long_run:  # longer than a stepped run: the per-group cum_sum
+        runs = [*runs, [0.1] * (_scan._STEPPED_RUNS + 1)]
+    values = pl.Series([v for run in runs for v in run], dtype=pl.Float64)
+    first = pl.Series([k == 0 for run in runs for k in range(len(run))])
+    expected = [total for run in runs for total in itertools.accumulate(run)]
+    assert _scan._run_sums(values, first).to_list() == expected

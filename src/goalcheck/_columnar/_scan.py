@@ -153,18 +153,54 @@ def _same_day_once(
     return out.with_columns(c("_ti").set_sorted()), True
 
 
+#: Runs longer than this go through polars' per-group ``cum_sum`` instead of one step per
+#: position (each step costs a few small operations, whatever the number of runs).
+_STEPPED_RUNS = 512
+
+
+def _run_sums(values: pl.Series, first: pl.Series) -> pl.Series:
+    """The running sums of *values* within each run (a run begins where *first* is true),
+    added one value at a time, left to right, as Python adds them.
+
+    One vectorized step per position in a run: step *k* adds each run's *k*-th value to its
+    sum so far, over the runs that long (the runs are taken longest first, so those are a
+    prefix of the sums so far); the sums are put in place once, at the end.  That is a
+    handful of operations on the runs per step instead of polars' per-group
+    ``cum_sum().over(...)``, several times slower for many short runs; a very long run
+    would take a step per value, so data with one falls back to it."""
+    starts = first.arg_true()
+    lengths = pl.concat([starts.slice(1), pl.Series([len(values)], dtype=starts.dtype)]) - starts
+    if len(starts) == 0 or int(lengths.max()) > _STEPPED_RUNS:  # type: ignore[arg-type]
+        frame = pl.DataFrame({"_v": values, "_run": first.cum_sum()})
+        return frame.select(c("_v").cum_sum().over("_run")).to_series()
+    longest = lengths.arg_sort(descending=True)
+    starts, lengths = starts.gather(longest), lengths.gather(longest)
+    ascending = lengths.reverse()
+    at, total = starts, values.gather(starts)
+    places, sums = [at], [total]
+    for k in range(1, int(lengths[0])):
+        longer = len(lengths) - ascending.search_sorted(k, side="right")  # runs with a k-th
+        at = starts.slice(0, longer) + k
+        total = total.slice(0, longer) + values.gather(at)
+        places.append(at)
+        sums.append(total)
+    return values.clone().scatter(pl.concat(places), pl.concat(sums))
+
+
 def _running_totals(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
     """*act* with ``_run``, the value the scan holds after each row, when some target adds
     up amounts: a level's is its value, a sum's the baseline plus the amounts so far, added
     one at a time in the scalar scan's order (so the totals agree to the bit); only the
-    sums' rows go through a per-target running sum.  Unchanged without a sum."""
+    sums' rows go through the running sums.  Unchanged without a sum."""
     if not bool(params["_sum"].any()):
         return act
     summed = params["_sum"].gather(act["_ti"])
     part = _gathered(act.filter(summed).select("_ti", "_v"), params, ["_b"])
-    part = part.with_columns(_first=_run_starts(part["_ti"]))
-    step = pl.when(c("_first")).then(c("_b").fill_null(0.0) + c("_v")).otherwise(c("_v"))
-    running = part.select(step.cum_sum().over("_ti")).to_series()
+    first = _run_starts(part["_ti"])
+    step = part.select(
+        pl.when(first).then(c("_b").fill_null(0.0) + c("_v")).otherwise(c("_v"))
+    ).to_series()
+    running = _run_sums(step, first)
     return act.with_columns(act["_v"].clone().scatter(summed.arg_true(), running).alias("_run"))
 
 
