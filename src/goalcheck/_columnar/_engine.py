@@ -136,8 +136,7 @@ def _run_index(keys: pl.Series, ids: pl.Series) -> pl.Series:
     """The target index of each row, looked up once per run of equal keys (unknown ids get
     null).  ``rle_id`` numbers the runs in one pass over the strings; the usual export (one
     run per target, in the targets' order) needs no lookup at all, and otherwise only the
-    runs' keys are looked up, by their hashes (checked against the keys afterwards, and
-    looked up by text should two ids share a hash).  A target whose rows are split into
+    runs' keys are looked up (:func:`_looked_up`).  A target whose rows are split into
     several runs is found by each; the scans sort the rows when they are not in target
     order."""
     run_no = keys.rle_id().cast(pl.Int64)
@@ -150,25 +149,18 @@ def _run_index(keys: pl.Series, ids: pl.Series) -> pl.Series:
 
 
 def _looked_up(keys: pl.Series, ids: pl.Series) -> pl.Series:
-    """The index in *ids* of each of *keys* (null for an unknown key).  Found by the keys'
-    hashes in the sorted hashes of *ids* (a sort and a binary search: several times faster
-    than a join on text), then checked against the text; a key whose hash is shared by two
-    ids goes through a join on the text."""
-    if len(ids) == 0:
-        return pl.Series("_ti", [None] * len(keys), dtype=pl.Int64)
-    hashes = ids.hash()
-    order = hashes.arg_sort()
-    position = (
-        hashes.gather(order)
-        .set_sorted()
-        .search_sorted(keys.hash(), side="left")
-        .clip(upper_bound=len(ids) - 1)
+    """The index in *ids* of each of *keys* (null for an unknown key).  Joined on the
+    strings' 64-bit hashes (faster than a join on the text), then checked against the text;
+    should two ids share a hash, the join on the text decides."""
+    index = pl.Series("_ti", range(len(ids)), dtype=pl.Int64)
+    joined = pl.DataFrame({"_h": keys.hash()}).join(
+        pl.DataFrame({"_h": ids.hash(), "_ti": index}), on="_h", how="left", maintain_order="left"
     )
-    index = order.gather(position).cast(pl.Int64)
-    found = ids.gather(index) == keys
-    if bool(found.all()):
-        return index.alias("_ti")
-    lookup = pl.DataFrame({"id": ids, "_ti": pl.Series(range(len(ids)), dtype=pl.Int64)})
+    if joined.height == len(keys):  # no id's hash met twice
+        found = joined["_ti"].drop_nulls()
+        if bool((ids.gather(found) == keys.filter(joined["_ti"].is_not_null())).all()):
+            return joined["_ti"]
+    lookup = pl.DataFrame({"id": ids, "_ti": index})
     return (
         pl.DataFrame({"id": keys})
         .join(lookup, on="id", how="left", maintain_order="left")
