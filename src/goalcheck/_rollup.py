@@ -24,6 +24,7 @@ The short form is a string (``rollup = "worst"``); the long form a table::
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -78,20 +79,34 @@ class RollupMethod:
 
     def judge(self, items: Sequence[tuple[str, float | None]]) -> tuple[str | None, float | None]:
         """The group's (status, score) from its members' (status, score)."""
-        if not items:
+        scored = [(status, score) for status, score in items if score is not None]
+        return self.decide(
+            Counter(status for status, _ in items),
+            len(scored),
+            sum(status not in self.met for status, _ in scored),
+            sum(score for _, score in scored),
+        )
+
+    def decide(
+        self, counts: Mapping[str, int], scored: int, unmet: int, total: float
+    ) -> tuple[str | None, float | None]:
+        """The group's (status, score) from its members' number per status and, for
+        ``mean_score``, how many have a score, how many of those are not met, and the sum
+        of their scores (what the columnar backend counts without a Python object per row)."""
+        if not sum(counts.values()):
             return None, None
         if self.method == "mean_score":
-            scored = [(status, score) for status, score in items if score is not None]
             if not scored:
                 return self.none, None
-            mean = sum(score for _, score in scored) / len(scored)
-            if all(status in self.met for status, _ in scored):
+            mean = total / scored
+            if not unmet:
                 return self.met[0], mean
             return self.band(mean), mean
-        evaluable = [status for status, _ in items if status != self.none]
-        if not evaluable:
+        evaluable = {status: n for status, n in counts.items() if status != self.none}
+        if not sum(evaluable.values()):
             return self.none, None
-        share = sum(status in self.met for status in evaluable) / len(evaluable)
+        met = sum(n for status, n in evaluable.items() if status in self.met)
+        share = met / sum(evaluable.values())
         return self.band(share), share
 
 

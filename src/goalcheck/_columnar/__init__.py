@@ -19,7 +19,7 @@ import polars as pl
 
 from goalcheck._columnar._convert import unnest
 from goalcheck._columnar._engine import evaluate, prepare
-from goalcheck._columnar._funding import applies_to, budget_prepared
+from goalcheck._columnar._funding import budget_prepared
 from goalcheck._columnar._input import (
     Frames,
     Problems,
@@ -29,6 +29,7 @@ from goalcheck._columnar._input import (
 )
 from goalcheck._columnar._params import own_parameters
 from goalcheck._columnar._report import report_for
+from goalcheck._funding import applies_to
 from goalcheck.engine import resolve_as_of
 from goalcheck.errors import PlanError
 from goalcheck.periods import Period

@@ -111,8 +111,8 @@ COMPUTED = frozenset(
         "target_met",
         "progress_value",
         "score",
-        # the funding facts (FUND, issue 17): goalcheck._columnar._funding, by the hook in
-        # facts_lazy; null for goals, as the scalar funding_facts gives a goal None
+        # the funding facts: goalcheck._columnar._funding, joined in facts_lazy; null for
+        # goals, as the scalar funding_facts gives a goal None
         *FUNDING_FACTS,
     ]
 )
@@ -285,7 +285,7 @@ def facts_lazy(
         sdg=bool(wanted & SDG),
         whole_years=whole,
     )
-    # --- FUND hook (issue 17): the funding facts join here, by target index (_ti) --------
+    # the funding facts join by target index (imported here: _funding builds on Prepared)
     from goalcheck._columnar._funding import funding_columns
 
     return funding_columns(frame, prepared, as_of, wanted)

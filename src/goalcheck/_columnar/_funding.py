@@ -17,7 +17,7 @@ lines:
   31 December, accumulation ``sum``, ``spent`` lines as actuals on their date clamped to 31
   December, ``expected`` lines as forecasts due 31 December made on their date), so the
   ordinary facts come from the ordinary stages;
-* :func:`funding_columns` (the hook in ``_engine.facts_lazy``) adds the funding facts: column
+* :func:`funding_columns` (called by ``_engine.facts_lazy``) adds the funding facts: column
   expressions over the per-target sums; for goals (a plain ``Prepared``) all of them are null.
 
 The ids are the scalar ``<holder>/funding/<year>[/<type>][/<recipient slug>]``; the slug is
@@ -35,13 +35,12 @@ import polars as pl
 
 from goalcheck._columnar._dates import day_number
 from goalcheck._columnar._engine import Prepared
-from goalcheck._funding import FUNDING_FACTS, _slug, applies_to
+from goalcheck._funding import FUNDING_FACTS, _slug
 from goalcheck.errors import PlanError, Problem
 
 __all__ = [
     "BOOLEAN_FACTS",
     "BudgetPrepared",
-    "applies_to",
     "budget_prepared",
     "funding_columns",
     "funding_facts_frame",

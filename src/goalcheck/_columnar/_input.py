@@ -22,7 +22,15 @@ import polars as pl
 
 from goalcheck._io._csv import PARAM_PREFIX
 from goalcheck.errors import GoalcheckError, PlanError, Problem, did_you_mean
-from goalcheck.model import Accumulation, Direction, Recurrence, Relative, TargetKind
+from goalcheck.model import (
+    Accumulation,
+    Direction,
+    FundingKind,
+    FundingType,
+    Recurrence,
+    Relative,
+    TargetKind,
+)
 from goalcheck.periods import to_date
 
 __all__ = [
@@ -166,7 +174,7 @@ def _param(frame: pl.DataFrame, name: str, where: Where, problems: Problems) -> 
 
     Text cells are read like the CSV reader's: ``true``/``false`` in any case, else a
     number.  Whether a value suits its parameter is checked against the rule set later
-    (:func:`target_parameters`).
+    (:func:`goalcheck._columnar._params.own_parameters`).
     """
     column = frame[name]
     if column.dtype == pl.Boolean:
@@ -481,7 +489,7 @@ def unknown_targets(rows: pl.DataFrame, where: Where) -> None:
     problems.raise_if_any()
 
 
-# --- funding (FUND, issue 17) ------------------------------------------------------------------
+# --- funding lines -----------------------------------------------------------------------------
 
 #: The columns of a funding table: ``holder`` (the plan's or an initiative's id) and the fields
 #: of :class:`goalcheck.model.Funding`, named as the model names them.
@@ -499,8 +507,8 @@ FUNDING_COLUMNS = (
 )
 FUNDING_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
     # column: (the model's default, the choices)
-    "type": ("other", ("drift", "indsats", "anlaeg", "other")),
-    "kind": ("budget", ("budget", "spent", "carry_over", "requested", "expected")),
+    "type": (FundingType.OTHER.value, tuple(member.value for member in FundingType)),
+    "kind": (FundingKind.BUDGET.value, tuple(member.value for member in FundingKind)),
 }
 
 

@@ -209,27 +209,6 @@ def _counts(frame: pl.DataFrame, key: str | None) -> dict[str | None, dict[str, 
     return out
 
 
-def _judge(
-    method: RollupMethod, counts: Mapping[str, int], scores: _Scores
-) -> tuple[str | None, float | None]:
-    """:meth:`RollupMethod.judge` from a group's counts and scores."""
-    if not sum(counts.values()):
-        return None, None
-    if method.method == "mean_score":
-        if not scores.n:
-            return method.none, None
-        mean = scores.total / scores.n
-        if not scores.unmet:
-            return method.met[0], mean
-        return method.band(mean), mean
-    evaluable = {status: n for status, n in counts.items() if status != method.none}
-    if not sum(evaluable.values()):
-        return method.none, None
-    met = sum(n for status, n in evaluable.items() if status in method.met)
-    share = met / sum(evaluable.values())
-    return method.band(share), share
-
-
 def _rollups(placed: _Placed, ruleset: RuleSet, plan_id: str, title: str) -> tuple[Rollup, ...]:
     """The plan's, each area's and each initiative's rollup, as the scalar engine's."""
     from goalcheck.report import make_rollup
@@ -249,9 +228,8 @@ def _rollups(placed: _Placed, ruleset: RuleSet, plan_id: str, title: str) -> tup
             found = counts.get(None if key is None else group, {})
             rollup = make_rollup(level, str(group), title if key is None else "", found, ruleset)
             if method.method != "worst":
-                status, score = _judge(
-                    method, found, scores.get(None if key is None else group, _Scores())
-                )
+                got = scores.get(None if key is None else group, _Scores())
+                status, score = method.decide(found, got.n, got.unmet, got.total)
                 rollup = attrs.evolve(rollup, status=status, method=method.method, score=score)
             out.append(rollup)
     return tuple(out)

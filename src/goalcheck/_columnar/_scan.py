@@ -91,10 +91,18 @@ def _day_keys(act: pl.DataFrame) -> pl.Series:
     return key.slice(1) - key.slice(0, n - 1)
 
 
+def _ties(act: pl.DataFrame) -> pl.Series | None:
+    """Per row after the first, whether it is the same day of the same target as the row
+    before (*act* in target, day order); None when no row is."""
+    if act.height < 2:
+        return None
+    ties = _day_keys(act) == 0
+    return ties if bool(ties.any()) else None
+
+
 def _ordered(act: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
     """*act* sorted by target, day and value, as the scalar model sorts a target's
-    measurements (checked first: the usual input already is), and per row after the first
-    whether it is the same day of the same target as the row before (None when no row is).
+    measurements (checked first: the usual input already is), and its :func:`_ties`.
     The value matters: a day's amounts are added up in that order."""
     if act.height < 2:
         return act.with_columns(c("_ti").set_sorted()), None
@@ -106,9 +114,8 @@ def _ordered(act: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series | None]:
         unordered = bool((ties & (v.slice(1) < v.slice(0, act.height - 1))).any())
     if unordered:
         act = act.sort("_ti", "_day", "_v", maintain_order=True)
-        ties = _day_keys(act) == 0
-    act = act.with_columns(c("_ti").set_sorted())
-    return act, ties if bool(ties.any()) else None
+        return act.with_columns(c("_ti").set_sorted()), _ties(act)
+    return act.with_columns(c("_ti").set_sorted()), ties if bool(ties.any()) else None
 
 
 def _same_day_once(
@@ -204,10 +211,9 @@ def _running_totals(act: pl.DataFrame, params: pl.DataFrame) -> pl.DataFrame:
     return act.with_columns(act["_v"].clone().scatter(summed.arg_true(), running).alias("_run"))
 
 
-def _trend_terms(rows: pl.DataFrame) -> pl.DataFrame:
+def _trend_terms(rows: pl.DataFrame, ys: str) -> pl.DataFrame:
     """Per row: ``_xys``, the same per-row term as the scalar engine's ``sxy``, from the
-    day's point (``_run`` when some target adds up amounts, else ``_v``)."""
-    ys = "_run" if "_run" in rows.columns else "_v"
+    day's point *ys* (``_run`` when some target adds up amounts, else ``_v``)."""
     return rows.with_columns(_xys=c("_x").cast(pl.Float64) * c(ys))
 
 
@@ -241,8 +247,7 @@ def window_actuals(measurements: pl.DataFrame, params: pl.DataFrame, as_of: int)
     if params["_lo"].null_count() < params.height and _before_window(act, params):
         lo = params["_lo"].gather(act["_ti"])
         act = act.filter(lo.is_null() | (act["_day"] >= lo))
-        step = _day_keys(act) if act.height > 1 else None
-        ties = None if step is None or not bool((step == 0).any()) else step == 0
+        ties = _ties(act)
     return Actuals(*_same_day_once(_running_totals(act, params), params, ties))
 
 
@@ -253,9 +258,8 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
     ``_total`` is the running total after the last amount (a sum's value; the last value
     for the others; null when no target adds up amounts); ``_sy`` and ``_sxy`` are the
     trend's sums over the counted days (see :func:`_trend_terms`; the baseline point is
-    added in the derivations).  One group-wise
-    pass gathers each target's values into lists, whose sums polars takes several times
-    faster than group-wise sums.
+    added in the derivations).  One group-wise pass gathers each target's values into
+    lists, whose sums polars takes several times faster than group-wise sums.
     """
     rows = act.rows.with_columns(c("_ti").set_sorted())
     lists = {"_v": c("_v")}  # list name: per-row value
@@ -265,8 +269,8 @@ def scan_actuals(act: Actuals, params: pl.DataFrame, as_of: int, *, trend: bool)
         totals["_n"] = "_cnt"
     running = "_run" in rows.columns
     if trend:
-        rows = _trend_terms(rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64)))
         ys = "_run" if running else "_v"
+        rows = _trend_terms(rows.with_columns(_x=(c("_day") - as_of).cast(pl.Int64)), ys)
         lists.update({ys: c(ys), "_x": c("_x"), "_xx": c("_x") * c("_x"), "_xys": c("_xys")})
         totals.update(_sx="_x", _sxx="_xx", _sy=ys, _sxy="_xys")
     top = c("_vmax" if act.merged else "_v")
